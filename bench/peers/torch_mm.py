@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+"""Peer benchmark: PyTorch (CPU) fp32 GEMM throughput, for comparison with umedpt's kernels.
+
+Run with the system interpreter (Debian's python3-torch):
+
+    /usr/bin/python3 bench/peers/torch_mm.py            # full run, >= 1 s per repetition
+    /usr/bin/python3 bench/peers/torch_mm.py --quick    # ~0.1 s per repetition
+
+For threads in (1, 2) (torch.set_num_threads) it times square torch.mm for
+n in (256, 512, 1024, 2048) and the two attention-shaped torch.bmm products
+(256,49,32)x(256,32,49) and (256,49,49)x(256,49,32).  Each point: warm-up, then
+3 repetitions of enough calls to fill the target time; GFLOP/s = 2*M*N*K*batch
+per product / seconds per call, reported as best and median of the 3.
+Prints a Markdown table plus the BLAS library torch has mapped, the torch
+version, the CPU model (lscpu) and the load average (the machine may be shared).
+"""
+
+import argparse
+import ctypes
+import os
+import statistics
+import subprocess
+import time
+
+import torch
+
+
+def cpu_model():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return "unknown"
+
+
+def blas_info():
+    """Libraries mapped into this process that look like BLAS/LAPACK/oneDNN, plus OpenBLAS's own report."""
+    libs = set()
+    with open(f"/proc/{os.getpid()}/maps") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 6:
+                p = parts[5]
+                if any(k in os.path.basename(p).lower() for k in ("blas", "lapack", "mkl", "dnnl", "nvpl")):
+                    libs.add(p)
+    desc = []
+    for p in sorted(libs):
+        if "openblas" in os.path.basename(p) and os.path.basename(p).startswith("libopenblas"):
+            try:
+                lib = ctypes.CDLL(p)
+                lib.openblas_get_config.restype = ctypes.c_char_p
+                lib.openblas_get_corename.restype = ctypes.c_char_p
+                desc.append(f"{lib.openblas_get_config().decode()} (core {lib.openblas_get_corename().decode()})")
+            except (OSError, AttributeError):
+                pass
+    return sorted(libs), desc
+
+
+def time_point(fn, flops, target_s, reps=3):
+    for _ in range(3):  # warm-up
+        fn()
+    # calibrate the number of calls so one repetition takes >= target_s
+    calls = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        dt = time.perf_counter() - t0
+        if dt >= target_s / 4 or calls >= 1 << 20:
+            break
+        calls *= 2
+    calls = max(1, int(calls * target_s / max(dt, 1e-9)) + 1)
+    per_call = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        per_call.append((time.perf_counter() - t0) / calls)
+    gf = [flops / s / 1e9 for s in per_call]
+    return max(gf), statistics.median(gf), min(per_call), calls
+
+
+def main():
+    ap = argparse.ArgumentParser(description="PyTorch CPU fp32 GEMM peer benchmark")
+    ap.add_argument("--quick", action="store_true", help="short run (~0.1 s per repetition)")
+    ap.add_argument("--threads", default="1,2", help="comma list of thread counts (default 1,2)")
+    args = ap.parse_args()
+    target = 0.1 if args.quick else 1.0
+    threads = [int(t) for t in args.threads.split(",")]
+
+    torch.manual_seed(0)
+    points = []
+    for n in (256, 512, 1024, 2048):
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        out = torch.empty(n, n)
+        points.append((f"mm {n}x{n}x{n}", f"({n},{n})x({n},{n})", 2.0 * n * n * n,
+                       (lambda a=a, b=b, out=out: torch.mm(a, b, out=out))))
+    for (bs, m, k), (_, _, n) in [((256, 49, 32), (256, 32, 49)), ((256, 49, 49), (256, 49, 32))]:
+        a, b = torch.randn(bs, m, k), torch.randn(bs, k, n)
+        out = torch.empty(bs, m, n)
+        points.append((f"bmm {bs}x({m}x{n}x{k})", f"({bs},{m},{k})x({bs},{k},{n})", 2.0 * bs * m * n * k,
+                       (lambda a=a, b=b, out=out: torch.bmm(a, b, out=out))))
+
+    rows = []
+    for t in threads:
+        torch.set_num_threads(t)
+        for name, shape, flops, fn in points:
+            best, med, sec, calls = time_point(fn, flops, target)
+            rows.append((t, name, shape, best, med, sec * 1e3, calls))
+
+    libs, desc = blas_info()
+    env = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_", "GOTO", "MKL"))}
+    print(f"# torch {torch.__version__} CPU fp32 GEMM ({'quick' if args.quick else 'full'} run)")
+    print()
+    print(f"- CPU: {cpu_model()} ({os.cpu_count()} logical CPUs, affinity {len(os.sched_getaffinity(0))})")
+    print(f"- BLAS mapped: {', '.join(libs) if libs else 'none found'}")
+    for d in desc:
+        print(f"- OpenBLAS: {d}")
+    print(f"- env: {env if env else 'no OPENBLAS_/OMP_/GOTO/MKL variables'}")
+    print(f"- load average at end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    print(f"- per point: warm-up 3 calls, 3 repetitions of >= {target:g} s; GFLOP/s = 2*M*N*K(*batch) / time per call")
+    print()
+    print("| threads | op | shapes | GFLOP/s best | GFLOP/s median | ms/call (best) | calls/rep |")
+    print("|---:|---|---|---:|---:|---:|---:|")
+    for t, name, shape, best, med, ms, calls in rows:
+        print(f"| {t} | {name} | {shape} | {best:.1f} | {med:.1f} | {ms:.3f} | {calls} |")
+
+
+if __name__ == "__main__":
+    main()

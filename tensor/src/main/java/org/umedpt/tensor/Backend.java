@@ -1,0 +1,143 @@
+package org.umedpt.tensor;
+
+/**
+ * The closed list of primitives every backend implements. Autograd ops ({@code tensor.autograd}) are
+ * written once on top of these; a backend never sees a graph.
+ *
+ * <p>Conventions (llm.c order): outputs come first. A method whose output is a gradient named
+ * {@code dX} <b>accumulates</b> ({@code +=}); every other output is <b>overwritten</b>, unless an
+ * {@code accumulate} flag says otherwise. Shapes are passed explicitly as the kernel sees them
+ * ({@code rows, cols} for last-dim ops; NCHW for images; {@code (outer, mid, inner)} for broadcasts),
+ * and callers have validated them: backends do not re-check.
+ *
+ * <p>To add a primitive: justify it (an op that cannot be composed well from these), implement it in
+ * every backend, and add it to the backend parity tests. See {@code package-info.java}.
+ */
+public interface Backend extends AutoCloseable {
+
+    String name();
+
+    /** Worker threads this backend uses. */
+    int threads();
+
+    // ------------------------------------------------------------ memory
+
+    void fill(Tensor out, float value);
+
+    /** out = x (same size). */
+    void copy(Tensor out, Tensor x);
+
+    /** y += alpha · x (same size). */
+    void axpy(Tensor y, float alpha, Tensor x);
+
+    /** Fills {@code mask} with 1/keep where a uniform draw is below {@code keep}, else 0 (inverted dropout). */
+    void dropoutMask(Tensor mask, float keep, Rng rng);
+
+    // ------------------------------------------------------------ GEMM
+
+    /**
+     * Batched strided GEMM: for each b in [0, batch),
+     * {@code C_b = alpha · op(A_b) · op(B_b) + beta · C_b}, C_b (m, n), op(A_b) (m, k), op(B_b) (k, n),
+     * where {@code op(X) = Xᵀ} when the flag is set (A then stored (k, m), B stored (n, k)).
+     * {@code X_b} starts {@code b · strideX} elements into X; a stride of 0 broadcasts A or B.
+     * With beta = 0, C is not read (NaNs in it do not propagate).
+     */
+    void gemm(Tensor c, Tensor a, Tensor b, int batch, int m, int n, int k, boolean transA, boolean transB,
+              float alpha, float beta, long strideA, long strideB, long strideC);
+
+    // ------------------------------------------------------------ elementwise
+
+    /** out = f(x) (out may be x). */
+    void unary(Tensor out, UnaryOp op, Tensor x, float p);
+
+    /** dX += dY · f'(x); y = f(x) is passed when {@link UnaryOp#backwardUsesOutput()}, else may be null. */
+    void unaryBackward(Tensor dX, UnaryOp op, Tensor x, Tensor y, Tensor dY, float p);
+
+    /**
+     * out[i] (=|+=) a[i] op b[j], over {@code a}'s elements laid out as (outer, mid, inner) with
+     * j = (i / inner) mod mid. Equal shapes: mid = size, inner = 1; scalar b: mid = 1;
+     * last-dim vector: mid = C, inner = 1; per-channel of NCHW: mid = C, inner = H·W. out may be a.
+     */
+    void binary(Tensor out, BinaryOp op, Tensor a, Tensor b, int mid, int inner, boolean accumulate);
+
+    /** out[m] (=|+=) Σ over o, i of x[o, m, i] — the adjoint of a broadcast. */
+    void reduceToMid(Tensor out, Tensor x, int outer, int mid, int inner, boolean accumulate);
+
+    // ------------------------------------------------------------ rows (last dim)
+
+    /** out[r] = scale · Σ_c x[r, c]. */
+    void sumRows(Tensor out, Tensor x, int rows, int cols, float scale);
+
+    /** out[r] = max_c x[r, c]; argmax[r] = its first index (as a float). */
+    void maxRows(Tensor out, Tensor argmax, Tensor x, int rows, int cols);
+
+    /** out[r] = x[r, idx[r]], or 0 where idx[r] == ignoreIndex. */
+    void gatherRows(Tensor out, Tensor x, Tensor idx, int rows, int cols, int ignoreIndex);
+
+    /** dX[r, idx[r]] += dY[r], skipping rows where idx[r] == ignoreIndex. */
+    void scatterRows(Tensor dX, Tensor idx, Tensor dY, int rows, int cols, int ignoreIndex);
+
+    /** Softmax (or log-softmax) of each row. */
+    void softmaxForward(Tensor y, Tensor x, int rows, int cols, boolean log);
+
+    /** dX += J(y)ᵀ dY for softmax (or log-softmax), from its output y. */
+    void softmaxBackward(Tensor dX, Tensor y, Tensor dY, int rows, int cols, boolean log);
+
+    /** y = (x − mean) · rstd · w + b per row; saves mean (rows) and rstd (rows). w, b may be null. */
+    void layerNormForward(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, int rows, int cols, float eps);
+
+    /** dX, dW, dB += …; any of the three may be null when not needed. */
+    void layerNormBackward(Tensor dX, Tensor dW, Tensor dB, Tensor dY, Tensor x, Tensor mean, Tensor rstd, Tensor w,
+                           int rows, int cols);
+
+    // ------------------------------------------------------------ layout
+
+    /** out (=|+=) x permuted: out axis i is x axis perm[i]; {@code shape} is x's shape. */
+    void permute(Tensor out, Tensor x, int[] shape, int[] perm, boolean accumulate);
+
+    /**
+     * Copies a block along one axis. Views dst as (outer, dstAxis, inner) and src as
+     * (outer, srcAxis, inner); dst[o, dstStart + l, i] (=|+=) src[o, srcStart + l, i] for l < len.
+     */
+    void copyBlock(Tensor dst, int dstAxis, int dstStart, Tensor src, int srcAxis, int srcStart,
+                   int outer, int len, int inner, boolean accumulate);
+
+    /** Cyclic shift of a (b, h, w, c) tensor: out[:, (i+shiftH) mod h, (j+shiftW) mod w, :] (=|+=) x[:, i, j, :]. */
+    void roll(Tensor out, Tensor x, int b, int h, int w, int c, int shiftH, int shiftW, boolean accumulate);
+
+    /** out[r, :] = table[idx[r], :] for r < idx.size. */
+    void indexSelectRows(Tensor out, Tensor table, Tensor idx, int cols);
+
+    /** dTable[idx[r], :] += dY[r, :]. */
+    void indexAddRows(Tensor dTable, Tensor idx, Tensor dY, int cols);
+
+    // ------------------------------------------------------------ images (NCHW)
+
+    /** cols (c·kh·kw, n·oh·ow) from x (n, c, h, w), zero padding. */
+    void im2col(Tensor cols, Tensor x, ConvGeometry g);
+
+    /** dX (n, c, h, w) += the adjoint of im2col applied to dCols. */
+    void col2im(Tensor dX, Tensor dCols, ConvGeometry g);
+
+    /** y (n, c, oh, ow) = window max; argmax holds the in-plane index h·w of each max (padding never wins). */
+    void maxPoolForward(Tensor y, Tensor argmax, Tensor x, ConvGeometry g);
+
+    void maxPoolBackward(Tensor dX, Tensor argmax, Tensor dY, ConvGeometry g);
+
+    /** Window mean; with countIncludePad the divisor is kh·kw, else the number of in-bounds cells. */
+    void avgPoolForward(Tensor y, Tensor x, ConvGeometry g, boolean countIncludePad);
+
+    void avgPoolBackward(Tensor dX, Tensor dY, ConvGeometry g, boolean countIncludePad);
+
+    /**
+     * Resizes planes (planes, h, w) to (planes, oh, ow): bilinear with align_corners = false, or
+     * nearest (source index floor(dst · h / oh)) — PyTorch's semantics for a given output size.
+     */
+    void resizeForward(Tensor y, Tensor x, int planes, int h, int w, int oh, int ow, boolean bilinear);
+
+    void resizeBackward(Tensor dX, Tensor dY, int planes, int h, int w, int oh, int ow, boolean bilinear);
+
+    /** Releases worker threads and native resources. Idempotent. */
+    @Override
+    void close();
+}

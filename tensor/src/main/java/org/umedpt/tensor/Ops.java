@@ -1,0 +1,166 @@
+package org.umedpt.tensor;
+
+import org.umedpt.tensor.autograd.BceWithLogits;
+import org.umedpt.tensor.autograd.Broadcast;
+import org.umedpt.tensor.autograd.Conv2d;
+import org.umedpt.tensor.autograd.CrossEntropy;
+import org.umedpt.tensor.autograd.Dropout;
+import org.umedpt.tensor.autograd.LayerNorm;
+import org.umedpt.tensor.autograd.Layout;
+import org.umedpt.tensor.autograd.MatMul;
+import org.umedpt.tensor.autograd.Pool2d;
+import org.umedpt.tensor.autograd.Reduce;
+import org.umedpt.tensor.autograd.Reduction;
+import org.umedpt.tensor.autograd.Resize;
+import org.umedpt.tensor.autograd.SigmoidFocalLoss;
+import org.umedpt.tensor.autograd.Softmax;
+import org.umedpt.tensor.autograd.UnaryMap;
+
+/**
+ * The differentiable ops, as one static facade that only dispatches (EJML's {@code CommonOps}).
+ * Each op's forward, backward and shape checks live together in one class of
+ * {@code org.umedpt.tensor.autograd}. Every op takes the {@link Graph} it records on and allocates
+ * its output from that graph's arena; inputs are never modified.
+ */
+public final class Ops {
+    private Ops() {}
+
+    // ---------------------------------------------------------------- arithmetic (broadcasting)
+
+    public static Tensor add(Graph g, Tensor a, Tensor b) { return Broadcast.apply(g, BinaryOp.ADD, a, b); }
+
+    public static Tensor sub(Graph g, Tensor a, Tensor b) { return Broadcast.apply(g, BinaryOp.SUB, a, b); }
+
+    public static Tensor mul(Graph g, Tensor a, Tensor b) { return Broadcast.apply(g, BinaryOp.MUL, a, b); }
+
+    public static Tensor div(Graph g, Tensor a, Tensor b) { return Broadcast.apply(g, BinaryOp.DIV, a, b); }
+
+    public static Tensor add(Graph g, Tensor x, float s) { return UnaryMap.apply(g, UnaryOp.ADD_SCALAR, x, s); }
+
+    public static Tensor mul(Graph g, Tensor x, float s) { return UnaryMap.apply(g, UnaryOp.SCALE, x, s); }
+
+    public static Tensor neg(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.SCALE, x, -1f); }
+
+    public static Tensor pow(Graph g, Tensor x, float p) { return UnaryMap.apply(g, UnaryOp.POW, x, p); }
+
+    public static Tensor square(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.SQUARE, x, 0f); }
+
+    public static Tensor reciprocal(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.RECIPROCAL, x, 0f); }
+
+    // ---------------------------------------------------------------- elementwise functions
+
+    public static Tensor exp(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.EXP, x, 0f); }
+
+    public static Tensor log(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.LOG, x, 0f); }
+
+    public static Tensor sqrt(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.SQRT, x, 0f); }
+
+    public static Tensor tanh(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.TANH, x, 0f); }
+
+    public static Tensor sigmoid(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.SIGMOID, x, 0f); }
+
+    public static Tensor relu(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.RELU, x, 0f); }
+
+    /** Exact GELU, x·Φ(x) (PyTorch's default {@code approximate='none'}). */
+    public static Tensor gelu(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.GELU, x, 0f); }
+
+    public static Tensor softplus(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.SOFTPLUS, x, 0f); }
+
+    public static Tensor unary(Graph g, UnaryOp op, Tensor x, float p) { return UnaryMap.apply(g, op, x, p); }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /** a (..., m, k) · b (..., k, n); see {@link MatMul} for the batch rules. */
+    public static Tensor matmul(Graph g, Tensor a, Tensor b) { return MatMul.apply(g, a, b, false, false); }
+
+    public static Tensor matmul(Graph g, Tensor a, Tensor b, boolean transA, boolean transB) {
+        return MatMul.apply(g, a, b, transA, transB);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    public static Tensor sum(Graph g, Tensor x) { return Reduce.all(g, x, false); }
+
+    public static Tensor mean(Graph g, Tensor x) { return Reduce.all(g, x, true); }
+
+    /** Σ over the last dim: (..., C) → (...). */
+    public static Tensor sumLast(Graph g, Tensor x) { return Reduce.last(g, x, false); }
+
+    public static Tensor meanLast(Graph g, Tensor x) { return Reduce.last(g, x, true); }
+
+    public static Tensor maxLast(Graph g, Tensor x) { return Reduce.max(g, x); }
+
+    // ---------------------------------------------------------------- layout
+
+    public static Tensor reshape(Graph g, Tensor x, int... shape) { return Layout.reshape(g, x, shape); }
+
+    public static Tensor permute(Graph g, Tensor x, int... perm) { return Layout.permute(g, x, perm); }
+
+    public static Tensor concat(Graph g, int axis, Tensor... xs) { return Layout.concat(g, axis, xs); }
+
+    public static Tensor slice(Graph g, Tensor x, int axis, int start, int end) { return Layout.slice(g, x, axis, start, end); }
+
+    public static Tensor[] split(Graph g, Tensor x, int axis, int... sizes) { return Layout.split(g, x, axis, sizes); }
+
+    public static Tensor roll(Graph g, Tensor x, int shiftH, int shiftW) { return Layout.roll(g, x, shiftH, shiftW); }
+
+    public static Tensor windowPartition(Graph g, Tensor x, int window) { return Layout.windowPartition(g, x, window); }
+
+    public static Tensor windowReverse(Graph g, Tensor windows, int window, int h, int w) {
+        return Layout.windowReverse(g, windows, window, h, w);
+    }
+
+    public static Tensor indexSelect(Graph g, Tensor table, Tensor idx) { return Layout.indexSelect(g, table, idx); }
+
+    // ---------------------------------------------------------------- normalisation, regularisation
+
+    public static Tensor softmax(Graph g, Tensor x) { return Softmax.apply(g, x, false); }
+
+    public static Tensor logSoftmax(Graph g, Tensor x) { return Softmax.apply(g, x, true); }
+
+    public static Tensor layerNorm(Graph g, Tensor x, Tensor w, Tensor b, float eps) { return LayerNorm.apply(g, x, w, b, eps); }
+
+    public static Tensor dropout(Graph g, Tensor x, float p, boolean training, Rng rng) {
+        return Dropout.apply(g, x, p, training, rng);
+    }
+
+    // ---------------------------------------------------------------- images (NCHW)
+
+    public static Tensor conv2d(Graph g, Tensor x, Tensor w, Tensor bias, int stride, int padding) {
+        return Conv2d.apply(g, x, w, bias, stride, padding);
+    }
+
+    public static Tensor maxPool2d(Graph g, Tensor x, int kernel, int stride, int padding) {
+        return Pool2d.max(g, x, kernel, stride, padding);
+    }
+
+    public static Tensor avgPool2d(Graph g, Tensor x, int kernel, int stride, int padding, boolean countIncludePad) {
+        return Pool2d.avg(g, x, kernel, stride, padding, countIncludePad);
+    }
+
+    public static Tensor globalAvgPool(Graph g, Tensor x) { return Pool2d.globalAvg(g, x); }
+
+    public static Tensor resizeBilinear(Graph g, Tensor x, int outH, int outW) { return Resize.apply(g, x, outH, outW, true); }
+
+    public static Tensor resizeNearest(Graph g, Tensor x, int outH, int outW) { return Resize.apply(g, x, outH, outW, false); }
+
+    // ---------------------------------------------------------------- losses
+
+    /** {@code F.cross_entropy}: logits (..., C), targets (...) as integral floats, weight (C) or null. */
+    public static Tensor crossEntropy(Graph g, Tensor logits, Tensor target, Tensor weight, int ignoreIndex, Reduction reduction) {
+        return CrossEntropy.apply(g, logits, target, weight, ignoreIndex, reduction);
+    }
+
+    public static Tensor crossEntropy(Graph g, Tensor logits, Tensor target) {
+        return CrossEntropy.apply(g, logits, target, null, -100, Reduction.MEAN);
+    }
+
+    public static Tensor bceWithLogits(Graph g, Tensor x, Tensor target, Reduction reduction) {
+        return BceWithLogits.apply(g, x, target, reduction);
+    }
+
+    /** {@code torchvision.ops.sigmoid_focal_loss}; alpha &lt; 0 disables the α weighting. */
+    public static Tensor sigmoidFocalLoss(Graph g, Tensor x, Tensor target, float alpha, float gamma, Reduction reduction) {
+        return SigmoidFocalLoss.apply(g, x, target, alpha, gamma, reduction);
+    }
+}

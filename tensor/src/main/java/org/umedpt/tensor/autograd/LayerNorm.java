@@ -1,0 +1,35 @@
+package org.umedpt.tensor.autograd;
+
+import org.umedpt.tensor.Graph;
+import org.umedpt.tensor.Tensor;
+
+/**
+ * LayerNorm over the last dim with optional affine (PyTorch's biased variance, eps inside the sqrt).
+ *
+ * <pre>
+ *   x̂ = (x − μ)·rstd,  rstd = 1/√(σ² + eps),  y = x̂·w + b
+ *   dx += rstd · (g − mean(g) − x̂·mean(g·x̂)),  g = dy·w
+ *   dw += Σ_rows dy·x̂,   db += Σ_rows dy
+ * </pre>
+ */
+public final class LayerNorm {
+    private LayerNorm() {}
+
+    /** x (..., C); w, b (C) or null. */
+    public static Tensor apply(Graph g, Tensor x, Tensor w, Tensor b, float eps) {
+        Checks.alive(x, w, b);
+        Checks.rankAtLeast("layerNorm", "x", x, 1);
+        int cols = x.dim(-1), rows = x.size() / Math.max(cols, 1);
+        if (w != null) Checks.size("layerNorm", "weight", w, cols);
+        if (b != null) Checks.size("layerNorm", "bias", b, cols);
+        if (!(eps > 0)) throw new IllegalArgumentException("layerNorm: eps must be > 0, got " + eps);
+        Tensor y = g.empty(x.shape());
+        Tensor mean = g.empty(rows), rstd = g.empty(rows);
+        g.backend().layerNormForward(y, mean, rstd, x, w, b, rows, cols, eps);
+        return g.record("layerNorm", y, dy -> g.backend().layerNormBackward(
+                x.requiresGrad() ? g.gradFor(x) : null,
+                w != null && w.requiresGrad() ? g.gradFor(w) : null,
+                b != null && b.requiresGrad() ? g.gradFor(b) : null,
+                dy, x, mean, rstd, w, rows, cols), x, w, b);
+    }
+}

@@ -1,0 +1,809 @@
+package org.umedpt.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.umedpt.tensor.Backend;
+import org.umedpt.tensor.BinaryOp;
+import org.umedpt.tensor.ConvGeometry;
+import org.umedpt.tensor.Erf;
+import org.umedpt.tensor.Rng;
+import org.umedpt.tensor.Tensor;
+import org.umedpt.tensor.UnaryOp;
+
+/**
+ * The pure-Java backend and the reference for every other backend. GEMM is the packed,
+ * Vector-API kernel in {@link Gemm}; the hot elementwise, row and image loops are vectorised or split
+ * across the backend's own fixed pool of threads ({@link #CpuBackend(int)}). Every loop here is
+ * plain and stride-free: tensors are contiguous.
+ *
+ * <p>Not thread-safe: one caller thread drives a backend at a time (it fans work out itself).
+ */
+public final class CpuBackend implements Backend {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final int L = S.length();
+    /** Elementwise work is split across threads only above this many elements. */
+    private static final int ELEMENT_GRAIN = 1 << 15;
+
+    private final Parallel par;
+
+    /** A backend using all available processors. */
+    public CpuBackend() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** @param threads worker threads (the calling thread counts as one); 1 runs everything inline */
+    public CpuBackend(int threads) {
+        this.par = new Parallel(threads);
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public int threads() {
+        return par.threads();
+    }
+
+    @Override
+    public void close() {
+        par.close();
+    }
+
+    // ================================================================ memory
+
+    @Override
+    public void fill(Tensor out, float value) {
+        java.util.Arrays.fill(out.data(), out.offset(), out.offset() + out.size(), value);
+    }
+
+    @Override
+    public void copy(Tensor out, Tensor x) {
+        System.arraycopy(x.data(), x.offset(), out.data(), out.offset(), x.size());
+    }
+
+    @Override
+    public void axpy(Tensor y, float alpha, Tensor x) {
+        float[] yd = y.data(), xd = x.data();
+        int yo = y.offset(), xo = x.offset();
+        par.forRange(x.size(), ELEMENT_GRAIN, (part, from, to) -> {
+            int i = from;
+            for (; i <= to - L; i += L) {
+                FloatVector.fromArray(S, xd, xo + i).mul(alpha).add(FloatVector.fromArray(S, yd, yo + i)).intoArray(yd, yo + i);
+            }
+            for (; i < to; i++) yd[yo + i] += alpha * xd[xo + i];
+        });
+    }
+
+    @Override
+    public void dropoutMask(Tensor mask, float keep, Rng rng) {
+        float[] d = mask.data();
+        int o = mask.offset();
+        float scale = 1f / keep;
+        for (int i = 0; i < mask.size(); i++) d[o + i] = rng.nextFloat() < keep ? scale : 0f;
+    }
+
+    // ================================================================ GEMM
+
+    @Override
+    public void gemm(Tensor c, Tensor a, Tensor b, int batch, int m, int n, int k, boolean transA, boolean transB,
+                     float alpha, float beta, long strideA, long strideB, long strideC) {
+        float[] ad = a.data(), bd = b.data(), cd = c.data();
+        int ao = a.offset(), bo = b.offset(), co = c.offset();
+        long work = (long) m * n * k;
+        // Many small products (attention): one thread per product. Few large ones: parallel inside.
+        if (batch >= 2 * par.threads() || (batch >= par.threads() && work < 64L * 64 * 64)) {
+            par.forRange(batch, 1, (part, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    Gemm.gemm(null, ad, (int) (ao + i * strideA), transA, bd, (int) (bo + i * strideB), transB,
+                            cd, (int) (co + i * strideC), m, n, k, alpha, beta);
+                }
+            });
+        } else {
+            for (int i = 0; i < batch; i++) {
+                Gemm.gemm(par, ad, (int) (ao + i * strideA), transA, bd, (int) (bo + i * strideB), transB,
+                        cd, (int) (co + i * strideC), m, n, k, alpha, beta);
+            }
+        }
+    }
+
+    // ================================================================ elementwise
+
+    @Override
+    public void unary(Tensor out, UnaryOp op, Tensor x, float p) {
+        float[] od = out.data(), xd = x.data();
+        int oo = out.offset(), xo = x.offset();
+        par.forRange(x.size(), ELEMENT_GRAIN, (part, from, to) -> unaryRange(op, p, od, oo, xd, xo, from, to));
+    }
+
+    private static void unaryRange(UnaryOp op, float p, float[] od, int oo, float[] xd, int xo, int from, int to) {
+        int i = from;
+        switch (op) {
+            case SCALE -> {
+                for (; i <= to - L; i += L) FloatVector.fromArray(S, xd, xo + i).mul(p).intoArray(od, oo + i);
+                for (; i < to; i++) od[oo + i] = xd[xo + i] * p;
+            }
+            case ADD_SCALAR -> {
+                for (; i <= to - L; i += L) FloatVector.fromArray(S, xd, xo + i).add(p).intoArray(od, oo + i);
+                for (; i < to; i++) od[oo + i] = xd[xo + i] + p;
+            }
+            case RELU -> {
+                for (; i <= to - L; i += L) FloatVector.fromArray(S, xd, xo + i).max(0f).intoArray(od, oo + i);
+                for (; i < to; i++) od[oo + i] = Math.max(xd[xo + i], 0f);
+            }
+            case SQUARE -> {
+                for (; i <= to - L; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, xd, xo + i);
+                    v.mul(v).intoArray(od, oo + i);
+                }
+                for (; i < to; i++) od[oo + i] = xd[xo + i] * xd[xo + i];
+            }
+            case GELU -> {
+                for (; i < to; i++) od[oo + i] = gelu(xd[xo + i]);
+            }
+            case EXP -> {
+                for (; i < to; i++) od[oo + i] = (float) Math.exp(xd[xo + i]);
+            }
+            default -> {
+                for (; i < to; i++) od[oo + i] = (float) op.f(xd[xo + i], p);
+            }
+        }
+    }
+
+    private static float gelu(float x) {
+        return (float) (0.5 * x * (1 + Erf.erf(x * 0.7071067811865476)));
+    }
+
+    @Override
+    public void unaryBackward(Tensor dX, UnaryOp op, Tensor x, Tensor y, Tensor dY, float p) {
+        float[] dxd = dX.data(), xd = x.data(), dyd = dY.data();
+        float[] yd = y == null ? null : y.data();
+        int dxo = dX.offset(), xo = x.offset(), dyo = dY.offset(), yo = y == null ? 0 : y.offset();
+        par.forRange(x.size(), ELEMENT_GRAIN, (part, from, to) -> {
+            switch (op) {
+                case RELU -> {
+                    for (int i = from; i < to; i++) if (xd[xo + i] > 0) dxd[dxo + i] += dyd[dyo + i];
+                }
+                case SCALE -> {
+                    for (int i = from; i < to; i++) dxd[dxo + i] += p * dyd[dyo + i];
+                }
+                case ADD_SCALAR -> {
+                    for (int i = from; i < to; i++) dxd[dxo + i] += dyd[dyo + i];
+                }
+                default -> {
+                    for (int i = from; i < to; i++) {
+                        double yv = yd == null ? 0 : yd[yo + i];
+                        dxd[dxo + i] += (float) (dyd[dyo + i] * op.df(xd[xo + i], yv, p));
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void binary(Tensor out, BinaryOp op, Tensor a, Tensor b, int mid, int inner, boolean accumulate) {
+        float[] od = out.data(), ad = a.data(), bd = b.data();
+        int oo = out.offset(), ao = a.offset(), bo = b.offset();
+        int n = a.size();
+        if (inner == 1 && mid == n) { // equal shapes
+            par.forRange(n, ELEMENT_GRAIN, (part, from, to) -> binaryEqual(op, od, oo, ad, ao, bd, bo, from, to, accumulate));
+            return;
+        }
+        // Broadcast: rows of `inner` elements share one value of b.
+        int rows = n / inner;
+        par.forRange(rows, Math.max(1, ELEMENT_GRAIN / inner), (part, from, to) -> {
+            for (int r = from; r < to; r++) {
+                float bv = bd[bo + r % mid];
+                int base = r * inner;
+                binaryScalarRow(op, od, oo + base, ad, ao + base, bv, inner, accumulate);
+            }
+        });
+    }
+
+    private static void binaryEqual(BinaryOp op, float[] od, int oo, float[] ad, int ao, float[] bd, int bo, int from, int to,
+                                    boolean acc) {
+        int i = from;
+        if (op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL || op == BinaryOp.RSUB) {
+            for (; i <= to - L; i += L) {
+                FloatVector va = FloatVector.fromArray(S, ad, ao + i), vb = FloatVector.fromArray(S, bd, bo + i);
+                FloatVector r = switch (op) {
+                    case ADD -> va.add(vb);
+                    case SUB -> va.sub(vb);
+                    case RSUB -> vb.sub(va);
+                    default -> va.mul(vb);
+                };
+                if (acc) r = r.add(FloatVector.fromArray(S, od, oo + i));
+                r.intoArray(od, oo + i);
+            }
+        }
+        for (; i < to; i++) {
+            float r = apply(op, ad[ao + i], bd[bo + i]);
+            od[oo + i] = acc ? od[oo + i] + r : r;
+        }
+    }
+
+    private static void binaryScalarRow(BinaryOp op, float[] od, int oo, float[] ad, int ao, float bv, int len, boolean acc) {
+        int i = 0;
+        if (op == BinaryOp.ADD || op == BinaryOp.MUL || op == BinaryOp.SUB) {
+            for (; i <= len - L; i += L) {
+                FloatVector va = FloatVector.fromArray(S, ad, ao + i);
+                FloatVector r = op == BinaryOp.ADD ? va.add(bv) : op == BinaryOp.SUB ? va.sub(bv) : va.mul(bv);
+                if (acc) r = r.add(FloatVector.fromArray(S, od, oo + i));
+                r.intoArray(od, oo + i);
+            }
+        }
+        for (; i < len; i++) {
+            float r = apply(op, ad[ao + i], bv);
+            od[oo + i] = acc ? od[oo + i] + r : r;
+        }
+    }
+
+    private static float apply(BinaryOp op, float a, float b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case RSUB -> b - a;
+            case RDIV -> b / a;
+        };
+    }
+
+    @Override
+    public void reduceToMid(Tensor out, Tensor x, int outer, int mid, int inner, boolean accumulate) {
+        float[] od = out.data(), xd = x.data();
+        int oo = out.offset(), xo = x.offset();
+        par.forRange(mid, Math.max(1, 4096 / Math.max(1, inner * outer)), (part, from, to) -> {
+            for (int m = from; m < to; m++) {
+                double s = 0;
+                for (int o = 0; o < outer; o++) s += sum(xd, xo + (o * mid + m) * inner, inner);
+                od[oo + m] = accumulate ? od[oo + m] + (float) s : (float) s;
+            }
+        });
+    }
+
+    /** Σ of len floats, vector lanes accumulated in float then summed in double per call. */
+    private static double sum(float[] d, int at, int len) {
+        int i = 0;
+        double s = 0;
+        if (len >= L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i <= len - L; i += L) acc = acc.add(FloatVector.fromArray(S, d, at + i));
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < len; i++) s += d[at + i];
+        return s;
+    }
+
+    // ================================================================ rows
+
+    @Override
+    public void sumRows(Tensor out, Tensor x, int rows, int cols, float scale) {
+        float[] od = out.data(), xd = x.data();
+        int oo = out.offset(), xo = x.offset();
+        par.forRange(rows, Math.max(1, ELEMENT_GRAIN / Math.max(cols, 1)), (part, from, to) -> {
+            for (int r = from; r < to; r++) od[oo + r] = (float) (scale * sum(xd, xo + r * cols, cols));
+        });
+    }
+
+    @Override
+    public void maxRows(Tensor out, Tensor argmax, Tensor x, int rows, int cols) {
+        float[] od = out.data(), ad = argmax.data(), xd = x.data();
+        int oo = out.offset(), ao = argmax.offset(), xo = x.offset();
+        for (int r = 0; r < rows; r++) {
+            int base = xo + r * cols;
+            int best = 0;
+            float bv = xd[base];
+            for (int c = 1; c < cols; c++) {
+                float v = xd[base + c];
+                if (v > bv || (Float.isNaN(v) && !Float.isNaN(bv))) {
+                    bv = v;
+                    best = c;
+                }
+            }
+            od[oo + r] = bv;
+            ad[ao + r] = best;
+        }
+    }
+
+    @Override
+    public void gatherRows(Tensor out, Tensor x, Tensor idx, int rows, int cols, int ignoreIndex) {
+        float[] od = out.data(), xd = x.data(), id = idx.data();
+        int oo = out.offset(), xo = x.offset(), io = idx.offset();
+        for (int r = 0; r < rows; r++) {
+            int t = (int) id[io + r];
+            od[oo + r] = t == ignoreIndex ? 0f : xd[xo + r * cols + t];
+        }
+    }
+
+    @Override
+    public void scatterRows(Tensor dX, Tensor idx, Tensor dY, int rows, int cols, int ignoreIndex) {
+        float[] dd = dX.data(), id = idx.data(), yd = dY.data();
+        int dO = dX.offset(), io = idx.offset(), yo = dY.offset();
+        for (int r = 0; r < rows; r++) {
+            int t = (int) id[io + r];
+            if (t != ignoreIndex) dd[dO + r * cols + t] += yd[yo + r];
+        }
+    }
+
+    @Override
+    public void softmaxForward(Tensor y, Tensor x, int rows, int cols, boolean log) {
+        float[] yd = y.data(), xd = x.data();
+        int yo = y.offset(), xo = x.offset();
+        par.forRange(rows, Math.max(1, 8192 / Math.max(cols, 1)), (part, from, to) -> {
+            for (int r = from; r < to; r++) {
+                int xi = xo + r * cols, yi = yo + r * cols;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < cols; c++) max = Math.max(max, xd[xi + c]);
+                double s = 0;
+                if (log) {
+                    for (int c = 0; c < cols; c++) s += Math.exp(xd[xi + c] - max);
+                    float lse = (float) (max + Math.log(s));
+                    for (int c = 0; c < cols; c++) yd[yi + c] = xd[xi + c] - lse;
+                } else {
+                    for (int c = 0; c < cols; c++) {
+                        float e = (float) Math.exp(xd[xi + c] - max);
+                        yd[yi + c] = e;
+                        s += e;
+                    }
+                    float inv = (float) (1 / s);
+                    for (int c = 0; c < cols; c++) yd[yi + c] *= inv;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void softmaxBackward(Tensor dX, Tensor y, Tensor dY, int rows, int cols, boolean log) {
+        float[] dd = dX.data(), yd = y.data(), gd = dY.data();
+        int dO = dX.offset(), yo = y.offset(), go = dY.offset();
+        par.forRange(rows, Math.max(1, 8192 / Math.max(cols, 1)), (part, from, to) -> {
+            for (int r = from; r < to; r++) {
+                int di = dO + r * cols, yi = yo + r * cols, gi = go + r * cols;
+                if (log) { // dx = dy − softmax · Σ dy
+                    double s = sum(gd, gi, cols);
+                    for (int c = 0; c < cols; c++) dd[di + c] += (float) (gd[gi + c] - Math.exp(yd[yi + c]) * s);
+                } else { // dx = y · (dy − Σ dy·y)
+                    double s = 0;
+                    for (int c = 0; c < cols; c++) s += (double) gd[gi + c] * yd[yi + c];
+                    float sf = (float) s;
+                    for (int c = 0; c < cols; c++) dd[di + c] += yd[yi + c] * (gd[gi + c] - sf);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void layerNormForward(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, int rows, int cols, float eps) {
+        float[] yd = y.data(), md = mean.data(), rd = rstd.data(), xd = x.data();
+        float[] wd = w == null ? null : w.data(), bd = b == null ? null : b.data();
+        int yo = y.offset(), mo = mean.offset(), ro = rstd.offset(), xo = x.offset();
+        int wo = w == null ? 0 : w.offset(), bo = b == null ? 0 : b.offset();
+        par.forRange(rows, Math.max(1, 8192 / Math.max(cols, 1)), (part, from, to) -> {
+            for (int r = from; r < to; r++) {
+                int xi = xo + r * cols, yi = yo + r * cols;
+                double mu = sum(xd, xi, cols) / cols;
+                double var = 0;
+                for (int c = 0; c < cols; c++) {
+                    double d = xd[xi + c] - mu;
+                    var += d * d;
+                }
+                var /= cols; // biased, as PyTorch
+                float rs = (float) (1 / Math.sqrt(var + eps));
+                float m = (float) mu;
+                md[mo + r] = m;
+                rd[ro + r] = rs;
+                for (int c = 0; c < cols; c++) {
+                    float v = (xd[xi + c] - m) * rs;
+                    if (wd != null) v *= wd[wo + c];
+                    if (bd != null) v += bd[bo + c];
+                    yd[yi + c] = v;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void layerNormBackward(Tensor dX, Tensor dW, Tensor dB, Tensor dY, Tensor x, Tensor mean, Tensor rstd, Tensor w,
+                                  int rows, int cols) {
+        float[] dxd = dX == null ? null : dX.data(), gd = dY.data(), xd = x.data(), md = mean.data(), rd = rstd.data();
+        float[] wd = w == null ? null : w.data();
+        int dxo = dX == null ? 0 : dX.offset(), go = dY.offset(), xo = x.offset(), mo = mean.offset(), ro = rstd.offset();
+        int wo = w == null ? 0 : w.offset();
+        int parts = par.threads();
+        // Per-part partial sums for dW and dB so that threads never write the same element.
+        float[][] pw = new float[parts][dW == null ? 0 : cols];
+        float[][] pb = new float[parts][dB == null ? 0 : cols];
+        par.forRange(rows, Math.max(1, 8192 / Math.max(cols, 1)), (part, from, to) -> {
+            float[] accW = pw[part], accB = pb[part];
+            for (int r = from; r < to; r++) {
+                int xi = xo + r * cols, gi = go + r * cols;
+                float m = md[mo + r], rs = rd[ro + r];
+                double sumG = 0, sumGX = 0;
+                for (int c = 0; c < cols; c++) {
+                    float xhat = (xd[xi + c] - m) * rs;
+                    float g = gd[gi + c] * (wd == null ? 1f : wd[wo + c]);
+                    sumG += g;
+                    sumGX += g * xhat;
+                    if (accW.length > 0) accW[c] += gd[gi + c] * xhat;
+                    if (accB.length > 0) accB[c] += gd[gi + c];
+                }
+                if (dxd != null) {
+                    float mg = (float) (sumG / cols), mgx = (float) (sumGX / cols);
+                    int di = dxo + r * cols;
+                    for (int c = 0; c < cols; c++) {
+                        float xhat = (xd[xi + c] - m) * rs;
+                        float g = gd[gi + c] * (wd == null ? 1f : wd[wo + c]);
+                        dxd[di + c] += rs * (g - mg - xhat * mgx);
+                    }
+                }
+            }
+        });
+        for (int p = 0; p < parts; p++) {
+            if (dW != null) addInto(dW.data(), dW.offset(), pw[p]);
+            if (dB != null) addInto(dB.data(), dB.offset(), pb[p]);
+        }
+    }
+
+    private static void addInto(float[] d, int at, float[] src) {
+        for (int i = 0; i < src.length; i++) d[at + i] += src[i];
+    }
+
+    // ================================================================ layout
+
+    @Override
+    public void permute(Tensor out, Tensor x, int[] shape, int[] perm, boolean accumulate) {
+        int rank = shape.length;
+        float[] od = out.data(), xd = x.data();
+        int oo = out.offset(), xo = x.offset();
+        int[] xStride = new int[rank];
+        for (int i = rank - 1, s = 1; i >= 0; i--) {
+            xStride[i] = s;
+            s *= shape[i];
+        }
+        int[] oShape = new int[rank], oStride = new int[rank]; // oStride: stride in x of each out axis
+        for (int i = 0; i < rank; i++) {
+            oShape[i] = shape[perm[i]];
+            oStride[i] = xStride[perm[i]];
+        }
+        int innerLen = rank == 0 ? 1 : oShape[rank - 1];
+        int innerStride = rank == 0 ? 1 : oStride[rank - 1];
+        int outerCount = x.size() / Math.max(innerLen, 1);
+        if (innerLen == 0) return;
+        par.forRange(outerCount, Math.max(1, ELEMENT_GRAIN / innerLen), (part, from, to) -> {
+            int[] idx = new int[Math.max(rank - 1, 0)];
+            // start index of `from` in the odometer over out axes [0, rank-1)
+            int rem = from;
+            for (int a = rank - 2; a >= 0; a--) {
+                idx[a] = rem % oShape[a];
+                rem /= oShape[a];
+            }
+            for (int o = from; o < to; o++) {
+                int src = xo;
+                for (int a = 0; a < rank - 1; a++) src += idx[a] * oStride[a];
+                int dst = oo + o * innerLen;
+                if (innerStride == 1) {
+                    if (accumulate) for (int i = 0; i < innerLen; i++) od[dst + i] += xd[src + i];
+                    else System.arraycopy(xd, src, od, dst, innerLen);
+                } else if (accumulate) {
+                    for (int i = 0; i < innerLen; i++) od[dst + i] += xd[src + i * innerStride];
+                } else {
+                    for (int i = 0; i < innerLen; i++) od[dst + i] = xd[src + i * innerStride];
+                }
+                for (int a = rank - 2; a >= 0; a--) {
+                    if (++idx[a] < oShape[a]) break;
+                    idx[a] = 0;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void copyBlock(Tensor dst, int dstAxis, int dstStart, Tensor src, int srcAxis, int srcStart,
+                          int outer, int len, int inner, boolean accumulate) {
+        float[] dd = dst.data(), sd = src.data();
+        int dO = dst.offset(), so = src.offset();
+        int run = len * inner;
+        for (int o = 0; o < outer; o++) {
+            int d = dO + (o * dstAxis + dstStart) * inner, s = so + (o * srcAxis + srcStart) * inner;
+            if (accumulate) for (int i = 0; i < run; i++) dd[d + i] += sd[s + i];
+            else System.arraycopy(sd, s, dd, d, run);
+        }
+    }
+
+    @Override
+    public void roll(Tensor out, Tensor x, int b, int h, int w, int c, int shiftH, int shiftW, boolean accumulate) {
+        float[] od = out.data(), xd = x.data();
+        int oo = out.offset(), xo = x.offset();
+        int sh = Math.floorMod(shiftH, Math.max(h, 1)), sw = Math.floorMod(shiftW, Math.max(w, 1));
+        par.forRange(b * h, Math.max(1, ELEMENT_GRAIN / Math.max(1, w * c)), (part, from, to) -> {
+            for (int bi = from; bi < to; bi++) {
+                int n = bi / h, i = bi % h;
+                int oi = (i + sh) % h;
+                int srcRow = xo + (n * h + i) * w * c, dstRow = oo + (n * h + oi) * w * c;
+                // columns [0, w−sw) move to [sw, w); [w−sw, w) wrap to [0, sw)
+                copyRun(od, dstRow + sw * c, xd, srcRow, (w - sw) * c, accumulate);
+                copyRun(od, dstRow, xd, srcRow + (w - sw) * c, sw * c, accumulate);
+            }
+        });
+    }
+
+    private static void copyRun(float[] d, int di, float[] s, int si, int len, boolean acc) {
+        if (acc) for (int i = 0; i < len; i++) d[di + i] += s[si + i];
+        else System.arraycopy(s, si, d, di, len);
+    }
+
+    @Override
+    public void indexSelectRows(Tensor out, Tensor table, Tensor idx, int cols) {
+        float[] od = out.data(), td = table.data(), id = idx.data();
+        int oo = out.offset(), to = table.offset(), io = idx.offset();
+        for (int r = 0; r < idx.size(); r++) System.arraycopy(td, to + (int) id[io + r] * cols, od, oo + r * cols, cols);
+    }
+
+    @Override
+    public void indexAddRows(Tensor dTable, Tensor idx, Tensor dY, int cols) {
+        float[] dd = dTable.data(), id = idx.data(), yd = dY.data();
+        int dO = dTable.offset(), io = idx.offset(), yo = dY.offset();
+        for (int r = 0; r < idx.size(); r++) {
+            int t = dO + (int) id[io + r] * cols, s = yo + r * cols;
+            for (int c = 0; c < cols; c++) dd[t + c] += yd[s + c];
+        }
+    }
+
+    // ================================================================ images
+
+    @Override
+    public void im2col(Tensor cols, Tensor x, ConvGeometry g) {
+        float[] cd = cols.data(), xd = x.data();
+        int co = cols.offset(), xo = x.offset();
+        int plane = g.oh() * g.ow(), width = g.n() * plane;
+        par.forRange(g.patchSize(), 1, (part, from, to) -> {
+            for (int r = from; r < to; r++) {
+                int ch = r / (g.kh() * g.kw()), i = (r / g.kw()) % g.kh(), j = r % g.kw();
+                for (int n = 0; n < g.n(); n++) {
+                    int xPlane = xo + (n * g.c() + ch) * g.h() * g.w();
+                    int dst = co + r * width + n * plane;
+                    for (int oh = 0; oh < g.oh(); oh++) {
+                        int ih = oh * g.stride() - g.pad() + i;
+                        int d = dst + oh * g.ow();
+                        if (ih < 0 || ih >= g.h()) {
+                            java.util.Arrays.fill(cd, d, d + g.ow(), 0f);
+                            continue;
+                        }
+                        int xRow = xPlane + ih * g.w();
+                        for (int ow = 0; ow < g.ow(); ow++) {
+                            int iw = ow * g.stride() - g.pad() + j;
+                            cd[d + ow] = iw >= 0 && iw < g.w() ? xd[xRow + iw] : 0f;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void col2im(Tensor dX, Tensor dCols, ConvGeometry g) {
+        float[] xd = dX.data(), cd = dCols.data();
+        int xo = dX.offset(), co = dCols.offset();
+        int plane = g.oh() * g.ow(), width = g.n() * plane, kk = g.kh() * g.kw();
+        // parallel over channels: the rows of one channel only touch that channel of dX
+        par.forRange(g.c(), 1, (part, from, to) -> {
+            for (int ch = from; ch < to; ch++) {
+                for (int r = ch * kk; r < (ch + 1) * kk; r++) {
+                    int i = (r / g.kw()) % g.kh(), j = r % g.kw();
+                    for (int n = 0; n < g.n(); n++) {
+                        int xPlane = xo + (n * g.c() + ch) * g.h() * g.w();
+                        int src = co + r * width + n * plane;
+                        for (int oh = 0; oh < g.oh(); oh++) {
+                            int ih = oh * g.stride() - g.pad() + i;
+                            if (ih < 0 || ih >= g.h()) continue;
+                            int xRow = xPlane + ih * g.w(), s = src + oh * g.ow();
+                            for (int ow = 0; ow < g.ow(); ow++) {
+                                int iw = ow * g.stride() - g.pad() + j;
+                                if (iw >= 0 && iw < g.w()) xd[xRow + iw] += cd[s + ow];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void maxPoolForward(Tensor y, Tensor argmax, Tensor x, ConvGeometry g) {
+        float[] yd = y.data(), ad = argmax.data(), xd = x.data();
+        int yo = y.offset(), ao = argmax.offset(), xo = x.offset();
+        par.forRange(g.n() * g.c(), 1, (part, from, to) -> {
+            for (int p = from; p < to; p++) {
+                int xp = xo + p * g.h() * g.w(), yp = p * g.oh() * g.ow();
+                for (int oh = 0; oh < g.oh(); oh++) {
+                    for (int ow = 0; ow < g.ow(); ow++) {
+                        float best = Float.NEGATIVE_INFINITY;
+                        int bi = -1;
+                        for (int i = 0; i < g.kh(); i++) {
+                            int ih = oh * g.stride() - g.pad() + i;
+                            if (ih < 0 || ih >= g.h()) continue;
+                            for (int j = 0; j < g.kw(); j++) {
+                                int iw = ow * g.stride() - g.pad() + j;
+                                if (iw < 0 || iw >= g.w()) continue;
+                                float v = xd[xp + ih * g.w() + iw];
+                                if (v > best || bi < 0 || Float.isNaN(v)) {
+                                    best = v;
+                                    bi = ih * g.w() + iw;
+                                    if (Float.isNaN(v)) break;
+                                }
+                            }
+                        }
+                        yd[yo + yp + oh * g.ow() + ow] = best;
+                        ad[ao + yp + oh * g.ow() + ow] = bi;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void maxPoolBackward(Tensor dX, Tensor argmax, Tensor dY, ConvGeometry g) {
+        float[] xd = dX.data(), ad = argmax.data(), yd = dY.data();
+        int xo = dX.offset(), ao = argmax.offset(), yo = dY.offset();
+        int outPlane = g.oh() * g.ow(), inPlane = g.h() * g.w();
+        par.forRange(g.n() * g.c(), 1, (part, from, to) -> {
+            for (int p = from; p < to; p++) {
+                for (int o = 0; o < outPlane; o++) {
+                    xd[xo + p * inPlane + (int) ad[ao + p * outPlane + o]] += yd[yo + p * outPlane + o];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void avgPoolForward(Tensor y, Tensor x, ConvGeometry g, boolean countIncludePad) {
+        float[] yd = y.data(), xd = x.data();
+        int yo = y.offset(), xo = x.offset();
+        par.forRange(g.n() * g.c(), 1, (part, from, to) -> {
+            for (int p = from; p < to; p++) {
+                int xp = xo + p * g.h() * g.w(), yp = yo + p * g.oh() * g.ow();
+                for (int oh = 0; oh < g.oh(); oh++) {
+                    for (int ow = 0; ow < g.ow(); ow++) {
+                        float s = 0;
+                        int count = 0;
+                        for (int i = 0; i < g.kh(); i++) {
+                            int ih = oh * g.stride() - g.pad() + i;
+                            if (ih < 0 || ih >= g.h()) continue;
+                            for (int j = 0; j < g.kw(); j++) {
+                                int iw = ow * g.stride() - g.pad() + j;
+                                if (iw < 0 || iw >= g.w()) continue;
+                                s += xd[xp + ih * g.w() + iw];
+                                count++;
+                            }
+                        }
+                        yd[yp + oh * g.ow() + ow] = s / avgDivisor(g, oh, ow, count, countIncludePad);
+                    }
+                }
+            }
+        });
+    }
+
+    /** PyTorch's divisor: with countIncludePad, the window clipped to the padded input; else in-bounds cells. */
+    private static int avgDivisor(ConvGeometry g, int oh, int ow, int count, boolean countIncludePad) {
+        if (!countIncludePad) return Math.max(count, 1);
+        int h0 = oh * g.stride() - g.pad(), w0 = ow * g.stride() - g.pad();
+        int h1 = Math.min(h0 + g.kh(), g.h() + g.pad()), w1 = Math.min(w0 + g.kw(), g.w() + g.pad());
+        return (h1 - h0) * (w1 - w0);
+    }
+
+    @Override
+    public void avgPoolBackward(Tensor dX, Tensor dY, ConvGeometry g, boolean countIncludePad) {
+        float[] xd = dX.data(), yd = dY.data();
+        int xo = dX.offset(), yo = dY.offset();
+        par.forRange(g.n() * g.c(), 1, (part, from, to) -> {
+            for (int p = from; p < to; p++) {
+                int xp = xo + p * g.h() * g.w(), yp = yo + p * g.oh() * g.ow();
+                for (int oh = 0; oh < g.oh(); oh++) {
+                    for (int ow = 0; ow < g.ow(); ow++) {
+                        int count = 0;
+                        for (int i = 0; i < g.kh(); i++) {
+                            int ih = oh * g.stride() - g.pad() + i;
+                            if (ih < 0 || ih >= g.h()) continue;
+                            for (int j = 0; j < g.kw(); j++) {
+                                int iw = ow * g.stride() - g.pad() + j;
+                                if (iw >= 0 && iw < g.w()) count++;
+                            }
+                        }
+                        float d = yd[yp + oh * g.ow() + ow] / avgDivisor(g, oh, ow, count, countIncludePad);
+                        for (int i = 0; i < g.kh(); i++) {
+                            int ih = oh * g.stride() - g.pad() + i;
+                            if (ih < 0 || ih >= g.h()) continue;
+                            for (int j = 0; j < g.kw(); j++) {
+                                int iw = ow * g.stride() - g.pad() + j;
+                                if (iw >= 0 && iw < g.w()) xd[xp + ih * g.w() + iw] += d;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void resizeForward(Tensor y, Tensor x, int planes, int h, int w, int oh, int ow, boolean bilinear) {
+        float[] yd = y.data(), xd = x.data();
+        int yo = y.offset(), xo = x.offset();
+        Resize rh = new Resize(h, oh, bilinear), rw = new Resize(w, ow, bilinear);
+        par.forRange(planes, 1, (part, from, to) -> {
+            for (int p = from; p < to; p++) {
+                int xp = xo + p * h * w, yp = yo + p * oh * ow;
+                for (int i = 0; i < oh; i++) {
+                    int r0 = xp + rh.i0[i] * w, r1 = xp + rh.i1[i] * w;
+                    float a0 = rh.l0[i], a1 = rh.l1[i];
+                    for (int j = 0; j < ow; j++) {
+                        int c0 = rw.i0[j], c1 = rw.i1[j];
+                        float b0 = rw.l0[j], b1 = rw.l1[j];
+                        yd[yp + i * ow + j] = a0 * (b0 * xd[r0 + c0] + b1 * xd[r0 + c1]) + a1 * (b0 * xd[r1 + c0] + b1 * xd[r1 + c1]);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void resizeBackward(Tensor dX, Tensor dY, int planes, int h, int w, int oh, int ow, boolean bilinear) {
+        float[] xd = dX.data(), yd = dY.data();
+        int xo = dX.offset(), yo = dY.offset();
+        Resize rh = new Resize(h, oh, bilinear), rw = new Resize(w, ow, bilinear);
+        par.forRange(planes, 1, (part, from, to) -> {
+            for (int p = from; p < to; p++) {
+                int xp = xo + p * h * w, yp = yo + p * oh * ow;
+                for (int i = 0; i < oh; i++) {
+                    int r0 = xp + rh.i0[i] * w, r1 = xp + rh.i1[i] * w;
+                    float a0 = rh.l0[i], a1 = rh.l1[i];
+                    for (int j = 0; j < ow; j++) {
+                        float g = yd[yp + i * ow + j];
+                        int c0 = rw.i0[j], c1 = rw.i1[j];
+                        float b0 = rw.l0[j], b1 = rw.l1[j];
+                        xd[r0 + c0] += a0 * b0 * g;
+                        xd[r0 + c1] += a0 * b1 * g;
+                        xd[r1 + c0] += a1 * b0 * g;
+                        xd[r1 + c1] += a1 * b1 * g;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Source indices and weights along one axis, as PyTorch computes them (upsample_bilinear2d and
+     * upsample_nearest2d with an output size and no scale factor). Nearest is expressed as weight 1
+     * on i0 and 0 on i1 so forward and backward share one loop.
+     */
+    private static final class Resize {
+        final int[] i0, i1;
+        final float[] l0, l1;
+
+        Resize(int in, int out, boolean bilinear) {
+            i0 = new int[out];
+            i1 = new int[out];
+            l0 = new float[out];
+            l1 = new float[out];
+            float scale = (float) in / out;
+            for (int d = 0; d < out; d++) {
+                if (bilinear) {
+                    float src = Math.max(scale * (d + 0.5f) - 0.5f, 0f);
+                    int s0 = Math.min((int) src, in - 1);
+                    int s1 = s0 + (s0 < in - 1 ? 1 : 0);
+                    float lam = src - s0;
+                    i0[d] = s0;
+                    i1[d] = s1;
+                    l1[d] = lam;
+                    l0[d] = 1f - lam;
+                } else {
+                    i0[d] = i1[d] = Math.min((int) Math.floor(d * scale), in - 1);
+                    l0[d] = 1f;
+                    l1[d] = 0f;
+                }
+            }
+        }
+    }
+}

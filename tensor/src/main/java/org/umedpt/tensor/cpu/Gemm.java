@@ -1,0 +1,259 @@
+package org.umedpt.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision GEMM in pure Java: the Goto/BLIS structure. B is packed into KC×32 panels shared
+ * by all threads, each thread packs its own KC×12 panels of A, and a 12×32 register-tile
+ * micro-kernel (24 accumulators of 16 lanes: AVX-512) does the multiply-adds. Transposes are
+ * absorbed by the packing routines, so one kernel serves all four cases.
+ *
+ * <p>Reference: {@link #naive}, the plain triple loop, used for small products and in tests.
+ * Measured numbers and the peer comparison are in {@code bench/RESULTS.md}; background in
+ * {@code ../shared/notes/cpu-gemm.md} (why 12×32, KC = 256, and -XX:-TieredCompilation).
+ *
+ * <p>C is row-major (m, n) with leading dimension n; A is (m, k) or, transposed, stored (k, m);
+ * B is (k, n) or, transposed, stored (n, k).
+ */
+final class Gemm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    static final int MR = 12;
+    static final int NR = 32;
+    static final int KC = 256;
+    static final int MC = 192;
+    static final int NC = 2048;
+    /** Below this many multiply-adds the packed path costs more than it saves. */
+    static final long SMALL = 24L * 24 * 24;
+
+    private Gemm() {}
+
+    /** One product, using all threads of {@code par} (or the caller only when par is null). */
+    static void gemm(Parallel par, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                     float[] c, int cOff, int m, int n, int k, float alpha, float beta) {
+        scaleC(c, cOff, m * n, beta);
+        if (alpha == 0f || k == 0 || m == 0 || n == 0) return;
+        if ((long) m * n * k <= SMALL) {
+            naive(a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, alpha);
+            return;
+        }
+        int threads = par == null ? 1 : par.threads();
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        for (int jc = 0; jc < n; jc += NC) {
+            final int nc = Math.min(NC, n - jc), jcf = jc;
+            final int panels = (nc + NR - 1) / NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                final int kc = Math.min(KC, k - pc), pcf = pc;
+                final float[] bp = new float[panels * NR * kc];
+                if (threads > 1 && panels >= 2 * threads) {
+                    par.forRange(panels, 1, (part, from, to) -> packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, bp, from, to));
+                } else {
+                    packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, bp, 0, panels);
+                }
+                final boolean splitRows = m >= 2 * MR * threads || panels < threads;
+                if (threads == 1) {
+                    block(a, aOff, lda, transA, bp, c, cOff, n, alpha, pcf, kc, jcf, nc, 0, m, 0, panels);
+                } else if (splitRows) {
+                    int rowBlocks = (m + MR - 1) / MR;
+                    par.forRange(rowBlocks, 1, (part, from, to) -> block(a, aOff, lda, transA, bp, c, cOff, n, alpha,
+                            pcf, kc, jcf, nc, from * MR, Math.min(m, to * MR), 0, panels));
+                } else {
+                    par.forRange(panels, 1, (part, from, to) -> block(a, aOff, lda, transA, bp, c, cOff, n, alpha,
+                            pcf, kc, jcf, nc, 0, m, from, to));
+                }
+            }
+        }
+    }
+
+    /** C rows [r0, r1) × B panels [p0, p1) of the current (jc, pc) block. */
+    private static void block(float[] a, int aOff, int lda, boolean transA, float[] bp, float[] c, int cOff, int ldc,
+                              float alpha, int pc, int kc, int jc, int nc, int r0, int r1, int p0, int p1) {
+        float[] ap = new float[((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * kc];
+        float[] tile = new float[MR * NR];
+        for (int ic = r0; ic < r1; ic += MC) {
+            int mc = Math.min(MC, r1 - ic);
+            packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
+            for (int jp = p0; jp < p1; jp++) {
+                int nr = Math.min(NR, nc - jp * NR);
+                int bi = jp * NR * kc;
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int mr = Math.min(MR, mc - ir);
+                    kernel(kc, ap, ir * kc, bp, bi, c, cOff + (ic + ir) * ldc + jc + jp * NR, ldc, alpha, mr, nr, tile);
+                }
+            }
+        }
+    }
+
+    /** Packs op(A)[i0 : i0+mc, pc : pc+kc] into MR-row panels, p-major inside a panel; pads rows with 0. */
+    static void packA(float[] a, int aOff, int lda, boolean transA, int i0, int mc, int pc, int kc, float[] ap) {
+        int idx = 0;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            if (transA) { // op(A)[i][p] = A[p][i]: MR contiguous floats per p
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + i0 + ir;
+                    System.arraycopy(a, src, ap, idx, mr);
+                    for (int r = mr; r < MR; r++) ap[idx + r] = 0f;
+                    idx += MR;
+                }
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    if (r < mr) {
+                        int src = aOff + (i0 + ir + r) * lda + pc;
+                        for (int p = 0; p < kc; p++) ap[idx + p * MR + r] = a[src + p];
+                    } else {
+                        for (int p = 0; p < kc; p++) ap[idx + p * MR + r] = 0f;
+                    }
+                }
+                idx += MR * kc;
+            }
+        }
+    }
+
+    /** Packs op(B)[pc : pc+kc, jc : jc+nc] panels [from, to) into NR-column panels; pads columns with 0. */
+    static void packB(float[] b, int bOff, int ldb, boolean transB, int pc, int kc, int jc, int nc, float[] bp, int from, int to) {
+        for (int jp = from; jp < to; jp++) {
+            int j0 = jc + jp * NR;
+            int nr = Math.min(NR, nc - jp * NR);
+            int idx = jp * NR * kc;
+            if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, bOff + (pc + p) * ldb + j0, bp, idx + p * NR, nr);
+                    for (int j = nr; j < NR; j++) bp[idx + p * NR + j] = 0f;
+                }
+            } else { // op(B)[p][j] = B[j][p]
+                for (int j = 0; j < NR; j++) {
+                    if (j < nr) {
+                        int src = bOff + (j0 + j) * ldb + pc;
+                        for (int p = 0; p < kc; p++) bp[idx + p * NR + j] = b[src + p];
+                    } else {
+                        for (int p = 0; p < kc; p++) bp[idx + p * NR + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** C[0:mr, 0:nr] += alpha · Ap · Bp over kc (the 12×32 register tile). */
+    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
+                       int mr, int nr, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
+                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
+                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S),
+                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
+                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S),
+                c60 = FloatVector.zero(S), c61 = FloatVector.zero(S),
+                c70 = FloatVector.zero(S), c71 = FloatVector.zero(S),
+                c80 = FloatVector.zero(S), c81 = FloatVector.zero(S),
+                c90 = FloatVector.zero(S), c91 = FloatVector.zero(S),
+                c100 = FloatVector.zero(S), c101 = FloatVector.zero(S),
+                c110 = FloatVector.zero(S), c111 = FloatVector.zero(S);
+        FloatVector a;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + 16);
+            a = FloatVector.broadcast(S, ap[ai + 0]);
+            c00 = b0.fma(a, c00);
+            c01 = b1.fma(a, c01);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = b0.fma(a, c10);
+            c11 = b1.fma(a, c11);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = b0.fma(a, c20);
+            c21 = b1.fma(a, c21);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = b0.fma(a, c30);
+            c31 = b1.fma(a, c31);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = b0.fma(a, c40);
+            c41 = b1.fma(a, c41);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = b0.fma(a, c50);
+            c51 = b1.fma(a, c51);
+            a = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = b0.fma(a, c60);
+            c61 = b1.fma(a, c61);
+            a = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = b0.fma(a, c70);
+            c71 = b1.fma(a, c71);
+            a = FloatVector.broadcast(S, ap[ai + 8]);
+            c80 = b0.fma(a, c80);
+            c81 = b1.fma(a, c81);
+            a = FloatVector.broadcast(S, ap[ai + 9]);
+            c90 = b0.fma(a, c90);
+            c91 = b1.fma(a, c91);
+            a = FloatVector.broadcast(S, ap[ai + 10]);
+            c100 = b0.fma(a, c100);
+            c101 = b1.fma(a, c101);
+            a = FloatVector.broadcast(S, ap[ai + 11]);
+            c110 = b0.fma(a, c110);
+            c111 = b1.fma(a, c111);
+            ai += MR;
+            bi += NR;
+        }
+        if (mr == MR && nr == NR) {
+            addRow(c, ci + 0 * ldc, c00, c01, alpha);
+            addRow(c, ci + 1 * ldc, c10, c11, alpha);
+            addRow(c, ci + 2 * ldc, c20, c21, alpha);
+            addRow(c, ci + 3 * ldc, c30, c31, alpha);
+            addRow(c, ci + 4 * ldc, c40, c41, alpha);
+            addRow(c, ci + 5 * ldc, c50, c51, alpha);
+            addRow(c, ci + 6 * ldc, c60, c61, alpha);
+            addRow(c, ci + 7 * ldc, c70, c71, alpha);
+            addRow(c, ci + 8 * ldc, c80, c81, alpha);
+            addRow(c, ci + 9 * ldc, c90, c91, alpha);
+            addRow(c, ci + 10 * ldc, c100, c101, alpha);
+            addRow(c, ci + 11 * ldc, c110, c111, alpha);
+        } else {
+            c00.intoArray(tile, 0); c01.intoArray(tile, 16);
+            c10.intoArray(tile, 32); c11.intoArray(tile, 48);
+            c20.intoArray(tile, 64); c21.intoArray(tile, 80);
+            c30.intoArray(tile, 96); c31.intoArray(tile, 112);
+            c40.intoArray(tile, 128); c41.intoArray(tile, 144);
+            c50.intoArray(tile, 160); c51.intoArray(tile, 176);
+            c60.intoArray(tile, 192); c61.intoArray(tile, 208);
+            c70.intoArray(tile, 224); c71.intoArray(tile, 240);
+            c80.intoArray(tile, 256); c81.intoArray(tile, 272);
+            c90.intoArray(tile, 288); c91.intoArray(tile, 304);
+            c100.intoArray(tile, 320); c101.intoArray(tile, 336);
+            c110.intoArray(tile, 352); c111.intoArray(tile, 368);
+            for (int r = 0; r < mr; r++) {
+                int row = ci + r * ldc;
+                for (int j = 0; j < nr; j++) c[row + j] += alpha * tile[r * NR + j];
+            }
+        }
+    }
+
+    private static void addRow(float[] c, int at, FloatVector v0, FloatVector v1, float alpha) {
+        FloatVector.fromArray(S, c, at).add(v0.mul(alpha)).intoArray(c, at);
+        FloatVector.fromArray(S, c, at + 16).add(v1.mul(alpha)).intoArray(c, at + 16);
+    }
+
+    static void scaleC(float[] c, int cOff, int len, float beta) {
+        if (beta == 1f) return;
+        if (beta == 0f) {
+            java.util.Arrays.fill(c, cOff, cOff + len, 0f);
+        } else {
+            for (int i = cOff; i < cOff + len; i++) c[i] *= beta;
+        }
+    }
+
+    /** The scalar reference: C += alpha · op(A) · op(B) (C already scaled by beta). */
+    static void naive(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                      float[] c, int cOff, int m, int n, int k, float alpha) {
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                int ci = cOff + i * n;
+                if (!transB) {
+                    int bi = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) c[ci + j] += av * b[bi + j];
+                } else {
+                    for (int j = 0; j < n; j++) c[ci + j] += av * b[bOff + j * ldb + p];
+                }
+            }
+        }
+    }
+}
