@@ -1,0 +1,126 @@
+package org.umedpt.tensor.cpu;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.umedpt.tensor.BinaryOp;
+import org.umedpt.tensor.Rng;
+import org.umedpt.tensor.Tensor;
+import org.umedpt.tensor.UnaryOp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The vectorised and multi-threaded loops against plain scalar references (the {@link UnaryOp} and
+ * {@link BinaryOp} double definitions, and loops written here), at sizes that exercise vector tails
+ * and thread splits: 1, 7, 13, 129, 4099, and 70001 (above the parallel grain).
+ */
+class CpuBackendParityTest {
+    static CpuBackend one, two;
+
+    @BeforeAll
+    static void setUp() {
+        one = new CpuBackend(1);
+        two = new CpuBackend(2);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        one.close();
+        two.close();
+    }
+
+    private static void close(double expected, float actual, String what) {
+        assertEquals(expected, actual, 1e-6 + 2e-6 * Math.abs(expected), what);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 13, 129, 4099, 70001})
+    void unaryMatchesScalarDefinition(int n) {
+        Rng r = new Rng(n);
+        Tensor x = Tensor.normal(r, 0, 1, n);
+        for (CpuBackend be : new CpuBackend[] {one, two}) {
+            for (UnaryOp op : UnaryOp.values()) {
+                Tensor in = op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.POW || op == UnaryOp.RECIPROCAL
+                        ? absPlus(x, 0.5f) : x;
+                Tensor y = Tensor.zeros(n);
+                be.unary(y, op, in, 1.5f);
+                for (int i = 0; i < n; i++) close(op.f(in.data()[i], 1.5f), y.data()[i], op + " at " + i);
+                Tensor dy = Tensor.normal(r, 0, 1, n), dx = Tensor.full(0.25f, n);
+                be.unaryBackward(dx, op, in, y, dy, 1.5f);
+                for (int i = 0; i < n; i++) {
+                    close(0.25 + dy.data()[i] * op.df(in.data()[i], y.data()[i], 1.5f), dx.data()[i], op + "' at " + i);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 13, 129, 4099, 70001})
+    void binaryAndBroadcastMatchScalarLoops(int n) {
+        Rng r = new Rng(n + 1);
+        Tensor a = Tensor.normal(r, 0, 1, 3, n), b = absPlus(Tensor.normal(r, 0, 1, 3, n), 0.5f), v = absPlus(Tensor.normal(r, 0, 1, 3), 0.5f);
+        for (CpuBackend be : new CpuBackend[] {one, two}) {
+            for (BinaryOp op : BinaryOp.values()) {
+                Tensor out = Tensor.full(1f, 3, n);
+                be.binary(out, op, a, b, 3 * n, 1, true);
+                for (int i = 0; i < 3 * n; i++) close(1 + op.apply(a.data()[i], b.data()[i]), out.data()[i], op + " at " + i);
+                be.binary(out, op, a, v, 3, n, false); // per-row (channel) broadcast
+                for (int i = 0; i < 3 * n; i++) close(op.apply(a.data()[i], v.data()[i / n]), out.data()[i], op + " bcast at " + i);
+            }
+            Tensor red = Tensor.zeros(3);
+            be.reduceToMid(red, a, 1, 3, n, false);
+            for (int m = 0; m < 3; m++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) s += a.data()[m * n + i];
+                assertEquals(s, red.data()[m], 1e-4 * Math.sqrt(n));
+            }
+            Tensor y = Tensor.full(2f, 3, n);
+            be.axpy(y, -0.5f, a);
+            for (int i = 0; i < 3 * n; i++) close(2 - 0.5 * a.data()[i], y.data()[i], "axpy at " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 129, 4099})
+    void rowOpsAgreeAcrossThreadCounts(int cols) {
+        Rng r = new Rng(cols + 2);
+        int rows = 37;
+        Tensor x = Tensor.normal(r, 0, 2, rows, cols), w = Tensor.normal(r, 1, 0.1f, cols), b = Tensor.normal(r, 0, 0.1f, cols);
+        Tensor dy = Tensor.normal(r, 0, 1, rows, cols);
+        float[][] results = new float[2][];
+        int k = 0;
+        for (CpuBackend be : new CpuBackend[] {one, two}) {
+            Tensor y = Tensor.zeros(rows, cols), mean = Tensor.zeros(rows), rstd = Tensor.zeros(rows);
+            be.layerNormForward(y, mean, rstd, x, w, b, rows, cols, 1e-5f);
+            Tensor dx = Tensor.zeros(rows, cols), dw = Tensor.zeros(cols), db = Tensor.zeros(cols);
+            be.layerNormBackward(dx, dw, db, dy, x, mean, rstd, w, rows, cols);
+            Tensor s = Tensor.zeros(rows, cols), ds = Tensor.zeros(rows, cols);
+            be.softmaxForward(s, x, rows, cols, false);
+            be.softmaxBackward(ds, s, dy, rows, cols, false);
+            results[k++] = concat(y.toArray(), dx.toArray(), dw.toArray(), db.toArray(), s.toArray(), ds.toArray());
+        }
+        for (int i = 0; i < results[0].length; i++) {
+            assertEquals(results[0][i], results[1][i], 1e-5 * (1 + Math.abs(results[0][i])), "element " + i);
+        }
+    }
+
+    private static Tensor absPlus(Tensor x, float c) {
+        float[] d = x.toArray();
+        for (int i = 0; i < d.length; i++) d[i] = Math.abs(d[i]) + c;
+        return Tensor.of(d, x.shape());
+    }
+
+    private static float[] concat(float[]... parts) {
+        int n = 0;
+        for (float[] p : parts) n += p.length;
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+}

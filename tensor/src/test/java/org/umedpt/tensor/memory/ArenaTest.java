@@ -1,0 +1,149 @@
+package org.umedpt.tensor.memory;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.umedpt.tensor.Graph;
+import org.umedpt.tensor.Ops;
+import org.umedpt.tensor.Rng;
+import org.umedpt.tensor.Tensor;
+import org.umedpt.tensor.autograd.Reduction;
+import org.umedpt.tensor.cpu.CpuBackend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The graph arena: N successive graphs of one model, each backpropagated and closed, reuse the
+ * same memory — the high-water mark is one graph's, live bytes return to zero after each close,
+ * and after the first graph no new chunk is allocated.
+ */
+class ArenaTest {
+    static CpuBackend cpu;
+    static Tensor w1, b1, w2;
+
+    @BeforeAll
+    static void setUp() {
+        cpu = new CpuBackend(2);
+        Rng r = new Rng(5);
+        w1 = Tensor.normal(r, 0, 0.2f, 4, 3, 3, 3).requiresGrad(true);
+        b1 = Tensor.zeros(4).requiresGrad(true);
+        w2 = Tensor.normal(r, 0, 0.2f, 4 * 8 * 8, 5).requiresGrad(true);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        cpu.close();
+    }
+
+    /** A small conv net step: conv → GELU → pool → linear → cross-entropy, backward. */
+    private static float step(Graph g, int seed) {
+        Rng r = new Rng(seed);
+        Tensor x = g.of(Tensor.normal(r, 0, 1, 2, 3, 16, 16).toArray(), 2, 3, 16, 16);
+        Tensor h = Ops.gelu(g, Ops.conv2d(g, x, w1, b1, 1, 1));
+        h = Ops.maxPool2d(g, h, 2, 2, 0);
+        Tensor logits = Ops.matmul(g, Ops.reshape(g, h, 2, -1), w2);
+        Tensor loss = Ops.crossEntropy(g, logits, g.of(new float[] {1, 3}, 2), null, -100, Reduction.MEAN);
+        g.backward(loss);
+        return loss.item();
+    }
+
+    @ParameterizedTest(name = "N = {0}")
+    @ValueSource(ints = {1, 2, 4, 8, 16})
+    void highWaterIsOneGraphWhateverTheNumberOfGraphs(int n) {
+        Arena single = new Arena();
+        try (Graph g = new Graph(cpu, single)) {
+            step(g, 0);
+        }
+        long oneGraph = single.highWaterBytes();
+        assertTrue(oneGraph > 0);
+
+        Arena arena = new Arena();
+        long reserved = -1;
+        for (int i = 0; i < n; i++) {
+            try (Graph g = new Graph(cpu, arena)) {
+                step(g, i);
+                assertTrue(arena.bytesInUse() > 0);
+            }
+            assertEquals(0, arena.bytesInUse(), "live bytes after closing graph " + i);
+            if (i == 0) reserved = arena.reservedBytes();
+            else assertEquals(reserved, arena.reservedBytes(), "graph " + i + " allocated a new chunk");
+        }
+        assertEquals(oneGraph, arena.highWaterBytes(), "high-water after " + n + " graphs");
+        // held memory: the high-water mark rounded up to the 64 KiB chunk granule, whatever N is
+        assertTrue(arena.reservedBytes() >= oneGraph && arena.reservedBytes() < oneGraph + 65536,
+                "memory held after " + n + " graphs: " + arena.reservedBytes() + " for a high-water of " + oneGraph);
+    }
+
+    @Test
+    void laterGraphsReuseTheSameMemory() {
+        Arena arena = new Arena(); // starts empty: the first graph sizes it
+        try (Graph g = new Graph(cpu, arena)) {
+            step(g, 0);
+        }
+        float[] second;
+        try (Graph g = new Graph(cpu, arena)) {
+            second = g.empty(1).data();
+            step(g, 1);
+        }
+        try (Graph g = new Graph(cpu, arena)) {
+            assertTrue(second == g.empty(1).data(), "the third graph allocates from the second graph's chunk");
+            step(g, 2);
+        }
+    }
+
+    @Test
+    void parameterGradientsLiveOutsideTheArenaAndAccumulate() {
+        Arena arena = new Arena();
+        w2.setGrad(null);
+        try (Graph g = new Graph(cpu, arena)) {
+            step(g, 3);
+        }
+        float[] once = w2.grad().toArray();
+        try (Graph g = new Graph(cpu, arena)) {
+            step(g, 3);
+        }
+        float[] twice = w2.grad().toArray();
+        for (int i = 0; i < once.length; i++) assertEquals(2 * once[i], twice[i], 1e-6 + 1e-5 * Math.abs(once[i]));
+        assertTrue(!w2.grad().isArena());
+    }
+
+    @Test
+    void usingATensorOfAClosedGraphNamesBothGenerations() {
+        Arena arena = new Arena();
+        Tensor t;
+        try (Graph g = new Graph(cpu, arena)) {
+            t = Ops.relu(g, g.of(new float[] {1, -1}, 2));
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::toArray);
+        assertTrue(e.getMessage().contains("generation 0") && e.getMessage().contains("generation 1"), e.getMessage());
+        try (Graph g = new Graph(cpu, arena)) {
+            assertThrows(IllegalStateException.class, () -> Ops.relu(g, t));
+        }
+    }
+
+    @Test
+    void oneOpenGraphPerArena() {
+        Arena arena = new Arena();
+        try (Graph g = new Graph(cpu, arena)) {
+            assertThrows(IllegalStateException.class, () -> new Graph(cpu, arena));
+        }
+        new Graph(cpu, arena).close(); // free again after close
+    }
+
+    @Test
+    void counters() {
+        Arena arena = new Arena();
+        arena.allocate(10);
+        arena.allocate(20);
+        assertEquals(2, arena.allocationCount());
+        assertEquals((16 + 32) * 4, arena.bytesInUse()); // 16-float alignment
+        arena.reset();
+        assertEquals(0, arena.bytesInUse());
+        assertEquals((16 + 32) * 4, arena.highWaterBytes());
+        assertThrows(IllegalArgumentException.class, () -> arena.allocate(-1));
+    }
+}
