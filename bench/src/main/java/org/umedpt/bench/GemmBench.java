@@ -26,9 +26,8 @@ import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 
 /**
- * fp32 GEMM of the CPU backend. {@code square}: C(n,n) = A(n,n)·B(n,n) for n in 256…2048.
- * {@code attention}: Swin's batched window products at nano/tiny scale, 256 windows of
- * (49×32)·(32×49) (QKᵀ) and (49×49)·(49×32) (scores·V), chosen by {@code shape}.
+ * fp32 GEMM of the CPU backend: C(n,n) = A(n,n)·B(n,n) for n in 256…2048, and Swin's batched
+ * window products (256 windows of 49 tokens, head dim 32): QKᵀ and scores·V.
  *
  * <p>Run {@code java -jar bench/target/benchmarks.jar GemmBench} for JMH's own table, or
  * {@code java --add-modules jdk.incubator.vector -XX:-TieredCompilation -cp bench/target/benchmarks.jar
@@ -41,22 +40,30 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:-TieredCompilation", "-Xmx4g"})
 public class GemmBench {
-    @Param({"256", "512", "1024", "2048"})
-    public int n;
+    /** Square size, or one of Swin's attention products: attn_qk = 256 × (49×32)·(32×49)ᵀ, attn_av = 256 × (49×49)·(49×32). */
+    @Param({"256", "512", "1024", "2048", "attn_qk", "attn_av"})
+    public String n;
 
     @Param({"1", "2"})
     public int threads;
 
     private CpuBackend cpu;
     private Tensor a, b, c;
+    private int batch, m, nn, k;
+    private boolean transB;
 
     @Setup(Level.Trial)
     public void setUp() {
         cpu = new CpuBackend(threads);
         Rng r = new Rng(42);
-        a = Tensor.normal(r, 0, 1, n, n);
-        b = Tensor.normal(r, 0, 1, n, n);
-        c = Tensor.zeros(n, n);
+        switch (n) {
+            case "attn_qk" -> { batch = 256; m = 49; nn = 49; k = 32; transB = true; }   // K stored (49, 32)
+            case "attn_av" -> { batch = 256; m = 49; nn = 32; k = 49; transB = false; }
+            default -> { batch = 1; m = nn = k = Integer.parseInt(n); transB = false; }
+        }
+        a = Tensor.normal(r, 0, 1, batch, m, k);
+        b = Tensor.normal(r, 0, 1, batch, transB ? nn : k, transB ? k : nn);
+        c = Tensor.zeros(batch, m, nn);
     }
 
     @TearDown(Level.Trial)
@@ -65,78 +72,37 @@ public class GemmBench {
     }
 
     @Benchmark
-    public Tensor square() {
-        cpu.gemm(c, a, b, 1, n, n, n, false, false, 1f, 0f, 0, 0, 0);
+    public Tensor gemm() {
+        cpu.gemm(c, a, b, batch, m, nn, k, false, transB, 1f, 0f, (long) m * k, (long) k * nn, (long) m * nn);
         return c;
     }
 
-    /** Swin window attention products: 256 windows of 49 tokens, head dim 32. */
-    @State(Scope.Benchmark)
-    public static class Attention {
-        @Param({"qk", "av"})
-        public String shape;
-
-        @Param({"1", "2"})
-        public int threads;
-
-        CpuBackend cpu;
-        Tensor a, b, c;
-        int m, nn, k;
-        boolean transB;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            cpu = new CpuBackend(threads);
-            Rng r = new Rng(7);
-            boolean qk = shape.equals("qk");
-            m = 49;
-            nn = qk ? 49 : 32;
-            k = qk ? 32 : 49;
-            transB = qk; // QKᵀ: K stored (49, 32)
-            a = Tensor.normal(r, 0, 1, 256, m, k);
-            b = Tensor.normal(r, 0, 1, 256, qk ? nn : k, qk ? k : nn);
-            c = Tensor.zeros(256, m, nn);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            cpu.close();
-        }
-    }
-
-    @Benchmark
-    public Tensor attention(Attention s) {
-        s.cpu.gemm(s.c, s.a, s.b, 256, s.m, s.nn, s.k, false, s.transB, 1f, 0f, (long) s.m * s.k, (long) s.k * s.nn, (long) s.m * s.nn);
-        return s.c;
+    /** FLOPs of one call for a value of {@link #n}. */
+    static double flops(String n) {
+        return switch (n) {
+            case "attn_qk" -> 2.0 * 256 * 49 * 49 * 32;
+            case "attn_av" -> 2.0 * 256 * 49 * 32 * 49;
+            default -> 2.0 * Math.pow(Integer.parseInt(n), 3);
+        };
     }
 
     /** Runs the benchmarks and prints GFLOP/s; fails loudly if a point looks JIT-stalled. */
     public static void main(String[] args) throws RunnerException {
         boolean quick = args.length > 0 && args[0].equals("--quick");
         ChainedOptionsBuilder o = new OptionsBuilder().include(GemmBench.class.getName() + ".*");
-        if (quick) o = o.warmupIterations(2).measurementIterations(3).param("n", "512", "1024");
+        if (quick) o = o.warmupIterations(2).measurementIterations(3).param("n", "512", "1024", "attn_qk");
         Collection<RunResult> results = new Runner(o.build()).run();
         System.out.println();
-        System.out.println("| benchmark | shape | threads | ms/op | GFLOP/s |");
-        System.out.println("|---|---|---:|---:|---:|");
+        System.out.println("| n | threads | ms/op | GFLOP/s |");
+        System.out.println("|---|---:|---:|---:|");
         for (RunResult rr : results) {
             var p = rr.getParams();
             double ms = rr.getPrimaryResult().getScore();
-            String bench = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
-            double flops;
-            String shape;
-            if (bench.equals("square")) {
-                int n = Integer.parseInt(p.getParam("n"));
-                flops = 2.0 * n * n * n;
-                shape = n + "³";
-            } else {
-                flops = 2.0 * 256 * 49 * 49 * (p.getParam("shape").equals("qk") ? 32 : 49) * (p.getParam("shape").equals("qk") ? 1 : 32.0 / 49);
-                shape = p.getParam("shape").equals("qk") ? "256×(49×32)·(32×49)" : "256×(49×49)·(49×32)";
-            }
-            double gflops = flops / (ms * 1e6);
-            System.out.printf("| %s | %s | %s | %.3f | %.1f |%n", bench, shape, p.getParam("threads"), ms, gflops);
+            String n = p.getParam("n");
+            double gflops = flops(n) / (ms * 1e6);
+            System.out.printf("| %s | %s | %.3f | %.1f |%n", n, p.getParam("threads"), ms, gflops);
             if (gflops < 5) {
-                System.out.println("WARNING: " + bench + " " + shape + " ran at " + String.format("%.1f", gflops)
+                System.out.println("WARNING: n=" + n + " ran at " + String.format("%.1f", gflops)
                         + " GFLOP/s, ~10x below expectations: JIT stall? (check -XX:-TieredCompilation)");
             }
         }

@@ -26,6 +26,7 @@ public final class CpuBackend implements Backend {
     private static final int ELEMENT_GRAIN = 1 << 15;
 
     private final Parallel par;
+    private final Gemm.Workspace[] gemmWork;
 
     /** A backend using all available processors. */
     public CpuBackend() {
@@ -35,6 +36,8 @@ public final class CpuBackend implements Backend {
     /** @param threads worker threads (the calling thread counts as one); 1 runs everything inline */
     public CpuBackend(int threads) {
         this.par = new Parallel(threads);
+        this.gemmWork = new Gemm.Workspace[threads];
+        for (int i = 0; i < threads; i++) gemmWork[i] = new Gemm.Workspace();
     }
 
     @Override
@@ -97,13 +100,13 @@ public final class CpuBackend implements Backend {
         if (batch >= 2 * par.threads() || (batch >= par.threads() && work < 64L * 64 * 64)) {
             par.forRange(batch, 1, (part, from, to) -> {
                 for (int i = from; i < to; i++) {
-                    Gemm.gemm(null, ad, (int) (ao + i * strideA), transA, bd, (int) (bo + i * strideB), transB,
+                    Gemm.gemm(null, gemmWork, part, ad, (int) (ao + i * strideA), transA, bd, (int) (bo + i * strideB), transB,
                             cd, (int) (co + i * strideC), m, n, k, alpha, beta);
                 }
             });
         } else {
             for (int i = 0; i < batch; i++) {
-                Gemm.gemm(par, ad, (int) (ao + i * strideA), transA, bd, (int) (bo + i * strideB), transB,
+                Gemm.gemm(par, gemmWork, 0, ad, (int) (ao + i * strideA), transA, bd, (int) (bo + i * strideB), transB,
                         cd, (int) (co + i * strideC), m, n, k, alpha, beta);
             }
         }

@@ -28,8 +28,30 @@ final class Gemm {
 
     private Gemm() {}
 
-    /** One product, using all threads of {@code par} (or the caller only when par is null). */
-    static void gemm(Parallel par, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+    /**
+     * Packing buffers, reused across calls so that a product allocates nothing (a fresh 1 MB panel
+     * per call is a G1 humongous allocation). One per thread part; not thread-safe.
+     */
+    static final class Workspace {
+        private float[] bp = new float[0], ap = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] bp(int n) {
+            if (bp.length < n) bp = new float[n];
+            return bp;
+        }
+
+        float[] ap(int n) {
+            if (ap.length < n) ap = new float[n];
+            return ap;
+        }
+    }
+
+    /**
+     * One product. With {@code par} it uses all threads, packing B into {@code ws[0]} and A into
+     * {@code ws[part]}; with {@code par == null} it runs on the caller with {@code ws[self]} only.
+     */
+    static void gemm(Parallel par, Workspace[] ws, int self, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                      float[] c, int cOff, int m, int n, int k, float alpha, float beta) {
         scaleC(c, cOff, m * n, beta);
         if (alpha == 0f || k == 0 || m == 0 || n == 0) return;
@@ -44,7 +66,7 @@ final class Gemm {
             final int panels = (nc + NR - 1) / NR;
             for (int pc = 0; pc < k; pc += KC) {
                 final int kc = Math.min(KC, k - pc), pcf = pc;
-                final float[] bp = new float[panels * NR * kc];
+                final float[] bp = ws[self].bp(panels * NR * kc);
                 if (threads > 1 && panels >= 2 * threads) {
                     par.forRange(panels, 1, (part, from, to) -> packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, bp, from, to));
                 } else {
@@ -52,13 +74,13 @@ final class Gemm {
                 }
                 final boolean splitRows = m >= 2 * MR * threads || panels < threads;
                 if (threads == 1) {
-                    block(a, aOff, lda, transA, bp, c, cOff, n, alpha, pcf, kc, jcf, nc, 0, m, 0, panels);
+                    block(ws[self], a, aOff, lda, transA, bp, c, cOff, n, alpha, pcf, kc, jcf, nc, 0, m, 0, panels);
                 } else if (splitRows) {
                     int rowBlocks = (m + MR - 1) / MR;
-                    par.forRange(rowBlocks, 1, (part, from, to) -> block(a, aOff, lda, transA, bp, c, cOff, n, alpha,
+                    par.forRange(rowBlocks, 1, (part, from, to) -> block(ws[part], a, aOff, lda, transA, bp, c, cOff, n, alpha,
                             pcf, kc, jcf, nc, from * MR, Math.min(m, to * MR), 0, panels));
                 } else {
-                    par.forRange(panels, 1, (part, from, to) -> block(a, aOff, lda, transA, bp, c, cOff, n, alpha,
+                    par.forRange(panels, 1, (part, from, to) -> block(ws[part], a, aOff, lda, transA, bp, c, cOff, n, alpha,
                             pcf, kc, jcf, nc, 0, m, from, to));
                 }
             }
@@ -66,10 +88,10 @@ final class Gemm {
     }
 
     /** C rows [r0, r1) × B panels [p0, p1) of the current (jc, pc) block. */
-    private static void block(float[] a, int aOff, int lda, boolean transA, float[] bp, float[] c, int cOff, int ldc,
+    private static void block(Workspace w, float[] a, int aOff, int lda, boolean transA, float[] bp, float[] c, int cOff, int ldc,
                               float alpha, int pc, int kc, int jc, int nc, int r0, int r1, int p0, int p1) {
-        float[] ap = new float[((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * kc];
-        float[] tile = new float[MR * NR];
+        float[] ap = w.ap(((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * kc);
+        float[] tile = w.tile;
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
             packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);

@@ -1,0 +1,26 @@
+package org.umedpt.multitask.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code umedpt} command. Each verb is a picocli subcommand in this package; the launcher
+ * script {@code ./umedpt} at the repository root builds the jar when needed and runs this class
+ * with the Vector API module and the JIT flags the CPU backend needs.
+ */
+@Command(name = "umedpt", mixinStandardHelpOptions = true, version = "umedpt 0.1.0",
+        description = "Foundational multi-task models for biomedical imaging, on the JVM.",
+        subcommands = {BenchCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}
