@@ -47,6 +47,12 @@ public final class Ops {
 
     public static Tensor reciprocal(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.RECIPROCAL, x, 0f); }
 
+    /** max(x, min), gradient passed where x ≥ min (PyTorch's clamp_min). */
+    public static Tensor clampMin(Graph g, Tensor x, float min) { return UnaryMap.apply(g, UnaryOp.CLAMP_MIN, x, min); }
+
+    /** min(x, max), gradient passed where x ≤ max. */
+    public static Tensor clampMax(Graph g, Tensor x, float max) { return UnaryMap.apply(g, UnaryOp.CLAMP_MAX, x, max); }
+
     // ---------------------------------------------------------------- elementwise functions
 
     public static Tensor exp(Graph g, Tensor x) { return UnaryMap.apply(g, UnaryOp.EXP, x, 0f); }

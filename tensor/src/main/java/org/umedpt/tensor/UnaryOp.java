@@ -20,7 +20,9 @@ public enum UnaryOp {
     POW,        //              x^p                                  p·x^(p−1)
     SCALE,      //              p·x                                  p
     ADD_SCALAR, //              x + p                                1
-    RECIPROCAL; //              1/x                                  −y²
+    RECIPROCAL, //              1/x                                  −y²
+    CLAMP_MIN,  //              max(x, p)                            x ≥ p ? 1 : 0   (PyTorch's clamp_min)
+    CLAMP_MAX;  //              min(x, p)                            x ≤ p ? 1 : 0
 
     private static final double INV_SQRT2 = 0.7071067811865476;
     private static final double INV_SQRT_2PI = 0.3989422804014327;
@@ -41,6 +43,8 @@ public enum UnaryOp {
             case SCALE -> p * x;
             case ADD_SCALAR -> x + p;
             case RECIPROCAL -> 1 / x;
+            case CLAMP_MIN -> Math.max(x, p);
+            case CLAMP_MAX -> Math.min(x, p);
         };
     }
 
@@ -60,6 +64,8 @@ public enum UnaryOp {
             case SCALE -> p;
             case ADD_SCALAR -> 1;
             case RECIPROCAL -> -y * y;
+            case CLAMP_MIN -> x >= p ? 1 : 0;
+            case CLAMP_MAX -> x <= p ? 1 : 0;
         };
     }
 

@@ -41,13 +41,19 @@ class OpsGradTest {
     void unary(UnaryOp op) {
         Rng r = rng(op.ordinal());
         Tensor x = input(r, 1f, 7, 13);
-        float p = op == UnaryOp.POW ? 2.5f : op == UnaryOp.SCALE ? -1.7f : op == UnaryOp.ADD_SCALAR ? 0.3f : 0f;
+        float p = switch (op) {
+            case POW -> 2.5f;
+            case SCALE -> -1.7f;
+            case ADD_SCALAR, CLAMP_MIN, CLAMP_MAX -> 0.3f;
+            default -> 0f;
+        };
         // keep inputs in each op's domain and away from kinks
         float[] d = x.data();
         for (int i = 0; i < d.length; i++) {
             switch (op) {
                 case LOG, SQRT, POW, RECIPROCAL -> d[i] = 0.5f + Math.abs(d[i]);
                 case RELU -> d[i] = Math.abs(d[i]) < 0.05f ? 0.3f : d[i];
+                case CLAMP_MIN, CLAMP_MAX -> d[i] = Math.abs(d[i] - p) < 0.05f ? p + 0.5f : d[i];
                 default -> { }
             }
         }
