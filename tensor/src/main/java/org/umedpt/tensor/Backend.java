@@ -137,6 +137,19 @@ public interface Backend extends AutoCloseable {
 
     void resizeBackward(Tensor dX, Tensor dY, int planes, int h, int w, int oh, int ow, boolean bilinear);
 
+    // ------------------------------------------------------------ optimizers
+
+    /**
+     * One AdamW update of a parameter, in place (PyTorch's {@code torch.optim.AdamW}):
+     * <pre>
+     *   p ← p·(1 − lr·wd);  m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²
+     *   p ← p − (lr / bc1) · m / (√v / √bc2 + eps),   bc_i = 1 − β_i^step
+     * </pre>
+     * The betas are doubles so that 1 − β is exact enough (1 − 0.999f is off by 1.3e−5 relative).
+     */
+    void adamWStep(Tensor p, Tensor g, Tensor m, Tensor v, float lr, double beta1, double beta2, float eps, float weightDecay,
+                   float bc1, float bc2);
+
     /** Releases worker threads and native resources. Idempotent. */
     @Override
     void close();

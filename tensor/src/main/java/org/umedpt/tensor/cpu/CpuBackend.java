@@ -88,6 +88,23 @@ public final class CpuBackend implements Backend {
         for (int i = 0; i < mask.size(); i++) d[o + i] = rng.nextFloat() < keep ? scale : 0f;
     }
 
+    @Override
+    public void adamWStep(Tensor p, Tensor g, Tensor m, Tensor v, float lr, double beta1, double beta2, float eps, float weightDecay,
+                          float bc1, float bc2) {
+        float[] pd = p.data(), gd = g.data(), md = m.data(), vd = v.data();
+        int po = p.offset(), go = g.offset(), mo = m.offset(), vo = v.offset();
+        float decay = 1 - lr * weightDecay, stepSize = lr / bc1, sqrtBc2 = (float) Math.sqrt(bc2);
+        float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2);
+        par.forRange(p.size(), ELEMENT_GRAIN, (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+                float gi = gd[go + i];
+                float mi = md[mo + i] = b1 * md[mo + i] + c1 * gi;
+                float vi = vd[vo + i] = b2 * vd[vo + i] + c2 * gi * gi;
+                pd[po + i] = pd[po + i] * decay - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps);
+            }
+        });
+    }
+
     // ================================================================ GEMM
 
     @Override
