@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "umedpt", mixinStandardHelpOptions = true, version = "umedpt 0.1.0",
         description = "Foundational multi-task models for biomedical imaging, on the JVM.",
-        subcommands = {BenchCommand.class})
+        subcommands = {FeaturesCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -21,6 +21,22 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the command line; returns the exit code. A user error (bad file, bad option value) is
+     * one line on stderr naming what was wrong, not a stack trace.
+     */
+    static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
+                cmd.getErr().println("umedpt " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
     }
 }
