@@ -1,8 +1,14 @@
 package org.umedpt.multitask.cli;
 
+import org.umedpt.nn.swin.SwinConfig;
+import org.umedpt.nn.swin.SwinEncoder;
+import org.umedpt.nn.swin.SwinOutput;
+import org.umedpt.tensor.Graph;
+import org.umedpt.tensor.Ops;
 import org.umedpt.tensor.Rng;
 import org.umedpt.tensor.Tensor;
 import org.umedpt.tensor.cpu.CpuBackend;
+import org.umedpt.tensor.memory.Arena;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,10 +23,25 @@ import java.util.concurrent.Callable;
  * described in the README); the careful numbers come from JMH ({@code bench/target/benchmarks.jar}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Quick performance check of the compute backend (what: gemm).")
+        description = {"Quick performance checks.",
+                "gemm: GFLOP/s of the CPU GEMM on square sizes and Swin's attention shapes.",
+                "swin: training-step throughput (forward, cross-entropy, backward) of a Swin encoder with a 1000-class head."})
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", defaultValue = "gemm", description = "What to measure: gemm (default).")
+    @Parameters(index = "0", defaultValue = "gemm", description = "What to measure: gemm (default) or swin.")
     String what;
+
+    @Option(names = "--config", split = ",", defaultValue = "nano",
+            description = "swin: config names (default: ${DEFAULT-VALUE}); nano runs at 112 px, the others at 224.")
+    List<String> configs;
+
+    @Option(names = "--batch", defaultValue = "8", description = "swin: images per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "5", description = "swin: timed steps after 2 warm-up steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--stochastic-depth", description = "swin: override the config's stochastic depth probability.")
+    Float stochasticDepth;
 
     @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Thread counts (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
@@ -33,16 +54,65 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!what.equals("gemm")) {
-            System.err.println("umedpt bench: unknown benchmark '" + what + "'; available: gemm");
-            return 2;
-        }
         for (int t : threads) {
-            if (t < 1) {
-                System.err.println("umedpt bench: --threads must be >= 1, got " + t);
-                return 2;
+            if (t < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + t);
+        }
+        return switch (what) {
+            case "gemm" -> gemm();
+            case "swin" -> swin();
+            default -> throw new IllegalArgumentException("unknown benchmark '" + what + "'; available: gemm, swin");
+        };
+    }
+
+    private int swin() {
+        if (batch < 1 || steps < 1) throw new IllegalArgumentException("--batch and --steps must be >= 1");
+        System.out.println("| config | px | batch | threads | ms/step | img/s | arena peak MiB | RSS peak MiB |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (String name : configs) {
+            SwinConfig cfg = SwinConfig.named(name).withClasses(1000);
+            if (stochasticDepth != null) cfg = cfg.withStochasticDepth(stochasticDepth);
+            int px = name.equals("nano") ? 112 : 224;
+            for (int t : threads) {
+                try (CpuBackend cpu = new CpuBackend(t)) {
+                    Rng rng = new Rng(1);
+                    SwinEncoder enc = new SwinEncoder(cfg, rng);
+                    Tensor x = Tensor.normal(rng, 0, 1, batch, 3, px, px);
+                    float[] labels = new float[batch];
+                    for (int i = 0; i < batch; i++) labels[i] = rng.nextInt(1000);
+                    Arena arena = new Arena();
+                    double[] ms = new double[steps];
+                    for (int s = -2; s < steps; s++) {
+                        long t0 = System.nanoTime();
+                        try (Graph g = new Graph(cpu, arena)) {
+                            SwinOutput out = enc.forward(g, x, rng);
+                            g.backward(Ops.crossEntropy(g, out.logits(), g.of(labels, batch)));
+                        }
+                        enc.zeroGrad();
+                        if (s >= 0) ms[s] = (System.nanoTime() - t0) / 1e6;
+                    }
+                    Arrays.sort(ms);
+                    double med = ms[steps / 2];
+                    System.out.printf("| %s | %d | %d | %d | %.0f | %.2f | %.0f | %.0f |%n", name, px, batch, t, med, batch * 1000 / med,
+                            arena.highWaterBytes() / 1048576.0, peakRssMiB());
+                }
             }
         }
+        return 0;
+    }
+
+    /** VmHWM of this process from /proc (Linux); NaN elsewhere. */
+    static double peakRssMiB() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
+    private int gemm() {
         System.out.println("| op | shape | threads | ms/op | GFLOP/s |");
         System.out.println("|---|---|---:|---:|---:|");
         boolean stalled = false;

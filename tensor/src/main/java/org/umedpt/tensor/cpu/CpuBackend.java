@@ -211,6 +211,13 @@ public final class CpuBackend implements Backend {
             par.forRange(n, ELEMENT_GRAIN, (part, from, to) -> binaryEqual(op, od, oo, ad, ao, bd, bo, from, to, accumulate));
             return;
         }
+        if (inner == 1) { // last-dim vector: b repeats every `mid` elements (bias adds)
+            int blocks = n / mid;
+            par.forRange(blocks, Math.max(1, ELEMENT_GRAIN / mid), (part, from, to) -> {
+                for (int o = from; o < to; o++) binaryEqual(op, od, oo + o * mid, ad, ao + o * mid, bd, bo, 0, mid, accumulate);
+            });
+            return;
+        }
         // Broadcast: rows of `inner` elements share one value of b.
         int rows = n / inner;
         par.forRange(rows, Math.max(1, ELEMENT_GRAIN / inner), (part, from, to) -> {
@@ -275,6 +282,10 @@ public final class CpuBackend implements Backend {
     public void reduceToMid(Tensor out, Tensor x, int outer, int mid, int inner, boolean accumulate) {
         float[] od = out.data(), xd = x.data();
         int oo = out.offset(), xo = x.offset();
+        if (inner == 1 && outer > 1) { // column sums of an (outer, mid) matrix: vectorise along mid
+            par.forRange(mid, Math.max(L, 4096 / Math.max(1, outer)), (part, from, to) -> columnSums(od, oo, xd, xo, outer, mid, from, to, accumulate));
+            return;
+        }
         par.forRange(mid, Math.max(1, 4096 / Math.max(1, inner * outer)), (part, from, to) -> {
             for (int m = from; m < to; m++) {
                 double s = 0;
@@ -282,6 +293,29 @@ public final class CpuBackend implements Backend {
                 od[oo + m] = accumulate ? od[oo + m] + (float) s : (float) s;
             }
         });
+    }
+
+    /**
+     * out[m] (=|+=) Σ_o x[o, m] for m in [from, to). Float lanes accumulate blocks of 256 rows, and
+     * block sums are added in double, so long columns keep float64-level accuracy.
+     */
+    private static void columnSums(float[] od, int oo, float[] xd, int xo, int outer, int mid, int from, int to, boolean acc) {
+        int len = to - from;
+        double[] total = new double[len];
+        float[] block = new float[len];
+        for (int o0 = 0; o0 < outer; o0 += 256) {
+            java.util.Arrays.fill(block, 0f);
+            int o1 = Math.min(outer, o0 + 256);
+            for (int o = o0; o < o1; o++) {
+                int row = xo + o * mid + from, j = 0;
+                for (; j <= len - L; j += L) {
+                    FloatVector.fromArray(S, xd, row + j).add(FloatVector.fromArray(S, block, j)).intoArray(block, j);
+                }
+                for (; j < len; j++) block[j] += xd[row + j];
+            }
+            for (int j = 0; j < len; j++) total[j] += block[j];
+        }
+        for (int j = 0; j < len; j++) od[oo + from + j] = acc ? od[oo + from + j] + (float) total[j] : (float) total[j];
     }
 
     /** Σ of len floats, vector lanes accumulated in float then summed in double per call. */
