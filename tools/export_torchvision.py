@@ -350,10 +350,23 @@ def main(argv=None):
     if loaded is not None:
         if src_classes is None:
             model.head = nn.Identity()  # a headless source: nothing to load there
-        try:
-            model.load_state_dict(loaded, strict=True)
-        except RuntimeError as e:
-            die(f"{args.weights_from} does not match config {args.config}:\n{e}")
+        ref = model.state_dict()
+        buffers = {k for k, _ in model.named_buffers()}
+        for k in ref:  # deterministic buffers (relative_position_index, relative_coords_table) may be absent
+            if k not in loaded and k in buffers:
+                loaded[k] = ref[k]
+        missing = [k for k in ref if k not in loaded]
+        unexpected = [k for k in loaded if k not in ref]
+        wrong = [f"{k} {tuple(loaded[k].shape)} (model: {tuple(ref[k].shape)})"
+                 for k in ref if k in loaded and loaded[k].shape != ref[k].shape]
+        if missing or unexpected or wrong:
+            def few(xs):
+                return ", ".join(xs[:4]) + (f", ... ({len(xs)} in all)" if len(xs) > 4 else "")
+            die(f"{args.weights_from} does not match config {args.config}:"
+                + (f"\n  missing: {few(missing)}" if missing else "")
+                + (f"\n  unexpected: {few(unexpected)}" if unexpected else "")
+                + (f"\n  shape: {few(wrong)}" if wrong else ""))
+        model.load_state_dict(loaded, strict=True)
         weights_src = f"{os.path.basename(args.weights_from)}"
     else:
         if not args.no_perturb:
