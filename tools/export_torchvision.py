@@ -303,8 +303,8 @@ def main(argv=None):
     ap.add_argument("--weights-from", metavar="FILE.pth", help="load this torch state_dict instead of random weights")
     ap.add_argument("--no-perturb", action="store_true", help="keep torchvision's init (zero biases etc.)")
     ap.add_argument("--batch", type=int, default=2, help="random input batch size (default 2)")
-    ap.add_argument("--size", type=int, nargs="+", metavar="H [W]",
-                    help="random input height [width] (default 112 for nano, else 224)")
+    ap.add_argument("--size", type=int, nargs="+", metavar="PX",
+                    help="random input size: H, or H W (default 112 for nano, else 224)")
     ap.add_argument("--input-from", metavar="X.safetensors", help="use tensor 'input' of this file instead of randn")
     prec = ap.add_mutually_exclusive_group()
     prec.add_argument("--float64", dest="precision", action="store_const", const="float64",

@@ -166,8 +166,9 @@ public final class CpuBackend implements Backend {
                     FloatVector z = x.mul(INV_SQRT2).abs();
                     FloatVector t = ONE.div(z.mul(ERF_P).add(1f));
                     FloatVector poly = t.mul(ERF_A5).add(ERF_A4).mul(t).add(ERF_A3).mul(t).add(ERF_A2).mul(t).add(ERF_A1).mul(t);
-                    FloatVector erf = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)).neg().add(1f);
-                    erf = erf.blend(erf.neg(), x.compare(VectorOperators.LT, 0f));
+                    FloatVector erfAbs = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)).neg().add(1f);
+                    // erf is odd: copy x's sign bit onto erf(|z|) (a masked blend is not intrinsified on JDK 17)
+                    FloatVector erf = erfAbs.reinterpretAsInts().or(x.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
                     x.mul(0.5f).mul(erf.add(1f)).intoArray(od, oo + i);
                 }
                 for (; i < to; i++) od[oo + i] = gelu(xd[xo + i]);
@@ -190,6 +191,7 @@ public final class CpuBackend implements Backend {
     }
 
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final int SIGN_BIT = 0x80000000;
     private static final float INV_SQRT2 = 0.70710678f, INV_SQRT_2PI = 0.39894228f;
     private static final float ERF_P = 0.3275911f, ERF_A1 = 0.254829592f, ERF_A2 = -0.284496736f, ERF_A3 = 1.421413741f,
             ERF_A4 = -1.453152027f, ERF_A5 = 1.061405429f;
@@ -223,8 +225,8 @@ public final class CpuBackend implements Backend {
                         FloatVector t = ONE.div(z.mul(ERF_P).add(1f));
                         FloatVector poly = t.mul(ERF_A5).add(ERF_A4).mul(t).add(ERF_A3).mul(t).add(ERF_A2).mul(t).add(ERF_A1).mul(t);
                         FloatVector gauss = z.mul(z).neg().lanewise(VectorOperators.EXP); // e^(−x²/2)
-                        FloatVector erf = poly.mul(gauss).neg().add(1f);
-                        erf = erf.blend(erf.neg(), xv.compare(VectorOperators.LT, 0f));
+                        FloatVector erfAbs = poly.mul(gauss).neg().add(1f);
+                        FloatVector erf = erfAbs.reinterpretAsInts().or(xv.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
                         FloatVector d = erf.add(1f).mul(0.5f).add(xv.mul(gauss).mul(INV_SQRT_2PI));
                         d.mul(FloatVector.fromArray(S, dyd, dyo + i)).add(FloatVector.fromArray(S, dxd, dxo + i)).intoArray(dxd, dxo + i);
                     }
