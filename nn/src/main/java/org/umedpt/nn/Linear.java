@@ -26,13 +26,11 @@ public final class Linear extends Module {
         if (x.dim(-1) != in) {
             throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): input " + x.describe() + " has last dim " + x.dim(-1));
         }
-        Tensor y = Ops.matmul(g, x, weight, false, true);
-        return bias == null ? y : Ops.add(g, y, bias);
+        return Ops.linear(g, x, weight, bias);
     }
 
     /** Forward with a different bias tensor (Swin v2 zeroes the k part of its qkv bias). */
     public Tensor forward(Graph g, Tensor x, Tensor biasOverride) {
-        Tensor y = Ops.matmul(g, x, weight, false, true);
-        return biasOverride == null ? y : Ops.add(g, y, biasOverride);
+        return Ops.linear(g, x, weight, biasOverride);
     }
 }

@@ -86,8 +86,7 @@ public final class Graph implements AutoCloseable {
     /** An arena tensor whose contents are undefined: only for outputs a kernel overwrites fully. */
     public Tensor empty(int... shape) {
         checkOpen();
-        Arena.Block b = arena.allocate(Shape.size(shape));
-        return new Tensor(shape, b.array(), b.offset(), arena);
+        return new Tensor(shape, arena, arena.allocate(Shape.size(shape)));
     }
 
     public Tensor zeros(int... shape) {
@@ -162,7 +161,9 @@ public final class Graph implements AutoCloseable {
 
     /**
      * Backpropagates {@code dOut} from {@code out}: walks the tape in reverse and runs each node that
-     * received a gradient. Leaf gradients accumulate; call it once per graph.
+     * received a gradient. Leaf gradients accumulate; call it once per graph. Gradients of op
+     * outputs (intermediates) are released as soon as their node has run, so after backward only
+     * leaves hold gradients (PyTorch likewise keeps no intermediate {@code .grad}).
      */
     public void backward(Tensor out, Tensor dOut) {
         checkOpen();
@@ -179,7 +180,14 @@ public final class Graph implements AutoCloseable {
         for (int i = tape.size() - 1; i >= 0; i--) {
             Node n = tape.get(i);
             Tensor d = n.out().grad();
-            if (d != null) n.backward().apply(d);
+            if (d == null) continue;
+            n.backward().apply(d);
+            // every consumer of n.out ran before n (reverse tape order): its gradient is dead now, and
+            // its memory goes back to the arena for the gradients still to come
+            if (d.block() != null) {
+                n.out().setGrad(null);
+                arena.free(d.block());
+            }
         }
     }
 

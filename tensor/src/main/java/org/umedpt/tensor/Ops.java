@@ -83,6 +83,11 @@ public final class Ops {
         return MatMul.apply(g, a, b, transA, transB);
     }
 
+    /** x (..., in) · Wᵀ + b, with W (out, in) as PyTorch stores it; b (out) or null. */
+    public static Tensor linear(Graph g, Tensor x, Tensor w, Tensor b) {
+        return org.umedpt.tensor.autograd.Linear.apply(g, x, w, b);
+    }
+
     // ---------------------------------------------------------------- reductions
 
     public static Tensor sum(Graph g, Tensor x) { return Reduce.all(g, x, false); }

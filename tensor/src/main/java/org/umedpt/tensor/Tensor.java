@@ -24,6 +24,7 @@ public final class Tensor {
     private final float[] data;
     private final int offset;
     private final Arena arena;      // null for heap tensors
+    private final Arena.Block block; // the arena allocation this tensor owns (null for heap tensors and views)
     private final int generation;
     private boolean requiresGrad;
     private boolean opOutput;       // produced by a recorded op (not a leaf)
@@ -31,12 +32,26 @@ public final class Tensor {
     private String name;
 
     Tensor(int[] shape, float[] data, int offset, Arena arena) {
+        this(shape, data, offset, arena, null);
+    }
+
+    Tensor(int[] shape, Arena arena, Arena.Block block) {
+        this(shape, block.array(), block.offset(), arena, block);
+    }
+
+    private Tensor(int[] shape, float[] data, int offset, Arena arena, Arena.Block block) {
         this.shape = shape.clone();
         this.size = Shape.size(shape);
         this.data = data;
         this.offset = offset;
         this.arena = arena;
+        this.block = block;
         this.generation = arena == null ? 0 : arena.generation();
+    }
+
+    /** The arena block this tensor owns, or null (heap tensors, views). */
+    Arena.Block block() {
+        return block;
     }
 
     // ---------------------------------------------------------------- heap factories

@@ -1,7 +1,10 @@
 package org.umedpt.tensor.memory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A bump allocator of float memory for everything one {@code Graph} creates: activations, saved
@@ -25,6 +28,8 @@ public final class Arena {
     private float[] chunk;
     private int top;
     private final List<float[]> overflow = new ArrayList<>();
+    /** Blocks given back with {@link #free} before the reset, by size: reused by equal-size requests. */
+    private final Map<Integer, ArrayDeque<Block>> freeBySize = new HashMap<>();
     private long overflowFloats;
     private long inUseFloats;
     private long highWaterFloats;
@@ -44,8 +49,8 @@ public final class Arena {
         this.chunk = new float[(int) Math.max(initialFloats, 0)];
     }
 
-    /** A slice of arena memory: {@code length} floats of {@code array} starting at {@code offset}. */
-    public record Block(float[] array, int offset) {}
+    /** A slice of arena memory: {@code length} (aligned) floats of {@code array} starting at {@code offset}. */
+    public record Block(float[] array, int offset, int length) {}
 
     /**
      * Allocates {@code n} floats. The memory is not cleared: callers that need zeros fill it.
@@ -60,8 +65,10 @@ public final class Arena {
         allocations++;
         inUseFloats += aligned;
         highWaterFloats = Math.max(highWaterFloats, inUseFloats);
+        ArrayDeque<Block> free = freeBySize.get(aligned);
+        if (free != null && !free.isEmpty()) return free.pop();
         if (chunk.length - top >= aligned) {
-            Block b = new Block(chunk, top);
+            Block b = new Block(chunk, top, aligned);
             top += aligned;
             return b;
         }
@@ -69,7 +76,17 @@ public final class Arena {
         float[] extra = new float[Math.max(aligned, 1)];
         overflow.add(extra);
         overflowFloats += aligned;
-        return new Block(extra, 0);
+        return new Block(extra, 0, aligned);
+    }
+
+    /**
+     * Gives a block back before the reset, for reuse by a later allocation of the same size. The
+     * graph does this for intermediate gradients once backward has consumed them; the caller
+     * guarantees nothing reads the block again.
+     */
+    public void free(Block b) {
+        inUseFloats -= b.length();
+        freeBySize.computeIfAbsent(b.length(), k -> new ArrayDeque<>()).push(b);
     }
 
     /**
@@ -85,6 +102,7 @@ public final class Arena {
             overflow.clear();
             overflowFloats = 0;
         }
+        freeBySize.clear();
         top = 0;
         inUseFloats = 0;
         generation++;

@@ -107,6 +107,14 @@ class OpsGradTest {
     }
 
     @Test
+    void linear() {
+        Rng r = rng(14);
+        Tensor x = input(r, 1f, 2, 5, 7), w = input(r, 1f, 4, 7), b = input(r, 1f, 4);
+        gc.check("linear", g -> Ops.linear(g, x, w, b), x, w, b);
+        gc.check("linear no bias", g -> Ops.linear(g, x, w, null), x, w);
+    }
+
+    @Test
     void reductions() {
         Rng r = rng(5);
         Tensor x = input(r, 1f, 4, 7, 9);

@@ -135,6 +135,24 @@ class ArenaTest {
     }
 
     @Test
+    void backwardReleasesIntermediateGradients() {
+        Tensor x = Tensor.normal(new Rng(2), 0, 1, 1000, 100).requiresGrad(true); // 400 kB per tensor
+        Arena arena = new Arena();
+        long tensor = 100_000L * 4;
+        try (Graph g = new Graph(cpu, arena)) {
+            Tensor y = x;
+            for (int i = 0; i < 10; i++) y = Ops.tanh(g, y);
+            Tensor loss = Ops.sum(g, y);
+            long forward = arena.bytesInUse();
+            g.backward(loss);
+            // without release: 10 more gradients; with it, at most the two being read and written
+            assertTrue(arena.highWaterBytes() <= forward + 2 * tensor + 4096,
+                    "high water " + arena.highWaterBytes() + " vs forward " + forward);
+        }
+        assertTrue(x.grad() != null);
+    }
+
+    @Test
     void counters() {
         Arena arena = new Arena();
         arena.allocate(10);

@@ -1,0 +1,44 @@
+package org.umedpt.tensor.autograd;
+
+import org.umedpt.tensor.Backend;
+import org.umedpt.tensor.BinaryOp;
+import org.umedpt.tensor.Graph;
+import org.umedpt.tensor.Shape;
+import org.umedpt.tensor.Tensor;
+
+/**
+ * The fully connected layer as one op: y = x·Wᵀ + b, x (..., in), W (out, in) as PyTorch stores
+ * it, b (out) or null. One op (the bias added in place after the GEMM) instead of matmul + add
+ * saves a full-size temporary and a node per layer.
+ *
+ * <pre>
+ *   dx += dy · W        dW += dyᵀ · x        db += Σ_rows dy
+ * </pre>
+ */
+public final class Linear {
+    private Linear() {}
+
+    public static Tensor apply(Graph g, Tensor x, Tensor w, Tensor b) {
+        Checks.alive(x, w, b);
+        Checks.rank("linear", "weight", w, 2);
+        Checks.rankAtLeast("linear", "x", x, 1);
+        int out = w.dim(0), in = w.dim(1);
+        if (x.dim(-1) != in) {
+            throw new IllegalArgumentException("linear: input " + x.describe() + " has last dim " + x.dim(-1) + ", weight is "
+                    + Shape.str(w.shape()) + " (out, in)");
+        }
+        if (b != null) Checks.size("linear", "bias", b, out);
+        int rows = x.size() / in;
+        int[] shape = x.shape();
+        shape[shape.length - 1] = out;
+        Tensor y = g.empty(shape);
+        Backend be = g.backend();
+        be.gemm(y, x, w, 1, rows, out, in, false, true, 1f, 0f, 0, 0, 0);
+        if (b != null) be.binary(y, BinaryOp.ADD, y, b, out, 1, false); // in place: no temporary
+        return g.record("linear", y, dy -> {
+            if (x.requiresGrad()) be.gemm(g.gradFor(x), dy, w, 1, rows, in, out, false, false, 1f, 1f, 0, 0, 0);
+            if (w.requiresGrad()) be.gemm(g.gradFor(w), dy, x, 1, out, in, rows, true, false, 1f, 1f, 0, 0, 0);
+            if (b != null && b.requiresGrad()) be.reduceToMid(g.gradFor(b), dy, rows, out, 1, true);
+        }, x, w, b);
+    }
+}
