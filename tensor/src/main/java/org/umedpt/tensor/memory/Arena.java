@@ -9,45 +9,37 @@ import java.util.Map;
 /**
  * A bump allocator of float memory for everything one {@code Graph} creates: activations, saved
  * tensors and intermediate gradients. {@link #reset()} frees all of it in O(1) by moving the bump
- * pointer back to zero and bumping the generation, so the next graph reuses the same memory.
+ * pointer back to the start and bumping the generation, so the next graph reuses the same memory.
  *
- * <p>Memory is one {@code float[]} chunk. When a graph needs more than the chunk holds, extra
- * chunks are allocated for the rest of that graph; at the next reset they are dropped and the main
- * chunk is regrown to the high-water mark, so from then on a graph of the same size runs in one
- * chunk with no allocation at all. This is what keeps multi-task memory flat: the footprint is the
- * largest single graph, not the sum over graphs.
+ * <p>Memory is a list of {@code float[]} chunks that only grows: a request that does not fit in the
+ * current chunk moves on to the next one, allocating it the first time (chunk sizes double from
+ * 4 MiB to 256 MiB; a larger request gets a chunk of its own size). Graphs of the same shape
+ * allocate in the same order, so after the first one no chunk is ever allocated again. This is what
+ * keeps multi-task memory flat: the footprint is the largest single graph, not the sum over graphs.
+ * Chunks are bounded so that the JVM never needs one huge contiguous array (a 2 GB array can fail
+ * in a fragmented heap that has plenty of free space).
+ *
+ * <p>Within a graph, {@link #free} hands a block back for reuse by the next request of the same
+ * size (the graph frees intermediate gradients during backward).
  *
  * <p>Not thread-safe: one arena serves one graph at a time (ggml's context, llm.c's single
  * activation allocation). Parameters, their gradients and optimizer state never come from here.
  */
 public final class Arena {
-    /** Chunks grow to a multiple of this many floats (64 KiB), and allocations are 16-float aligned. */
+    /** Allocations are 16-float (64-byte) aligned. */
     private static final int GRANULE = 16;
-    private static final int MIN_CHUNK = 16 * 1024;
+    private static final int FIRST_CHUNK = 1 << 20, MAX_CHUNK = 1 << 26; // floats: 4 MiB, 256 MiB
 
-    private float[] chunk;
-    private int top;
-    private final List<float[]> overflow = new ArrayList<>();
+    private final List<float[]> chunks = new ArrayList<>();
+    private int current;   // index of the chunk being filled
+    private int top;       // bump pointer in chunks[current]
     /** Blocks given back with {@link #free} before the reset, by size: reused by equal-size requests. */
     private final Map<Integer, ArrayDeque<Block>> freeBySize = new HashMap<>();
-    private long overflowFloats;
     private long inUseFloats;
     private long highWaterFloats;
     private long allocations;
     private int generation;
     private boolean claimed;
-
-    public Arena() {
-        this(0);
-    }
-
-    /** @param initialFloats capacity to reserve up front (0 = grow on first use) */
-    public Arena(long initialFloats) {
-        if (initialFloats < 0 || initialFloats > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("Arena: initial capacity out of range: " + initialFloats);
-        }
-        this.chunk = new float[(int) Math.max(initialFloats, 0)];
-    }
 
     /** A slice of arena memory: {@code length} (aligned) floats of {@code array} starting at {@code offset}. */
     public record Block(float[] array, int offset, int length) {}
@@ -67,42 +59,33 @@ public final class Arena {
         highWaterFloats = Math.max(highWaterFloats, inUseFloats);
         ArrayDeque<Block> free = freeBySize.get(aligned);
         if (free != null && !free.isEmpty()) return free.pop();
-        if (chunk.length - top >= aligned) {
-            Block b = new Block(chunk, top, aligned);
-            top += aligned;
-            return b;
+        while (current < chunks.size() && chunks.get(current).length - top < aligned) {
+            current++;
+            top = 0;
         }
-        // Does not fit: serve from a private overflow array; reset() folds it into the main chunk.
-        float[] extra = new float[Math.max(aligned, 1)];
-        overflow.add(extra);
-        overflowFloats += aligned;
-        return new Block(extra, 0, aligned);
+        if (current == chunks.size()) {
+            int size = chunks.isEmpty() ? FIRST_CHUNK : Math.min(MAX_CHUNK, 2 * chunks.get(chunks.size() - 1).length);
+            chunks.add(new float[Math.max(size, aligned)]);
+            top = 0;
+        }
+        Block b = new Block(chunks.get(current), top, aligned);
+        top += aligned;
+        return b;
     }
 
     /**
      * Gives a block back before the reset, for reuse by a later allocation of the same size. The
-     * graph does this for intermediate gradients once backward has consumed them; the caller
-     * guarantees nothing reads the block again.
+     * caller guarantees nothing reads the block again.
      */
     public void free(Block b) {
         inUseFloats -= b.length();
         freeBySize.computeIfAbsent(b.length(), k -> new ArrayDeque<>()).push(b);
     }
 
-    /**
-     * Frees everything allocated since the last reset and invalidates the tensors that used it
-     * (their generation no longer matches). O(1) unless the last graph overflowed the chunk, in which
-     * case the chunk is regrown once to the high-water mark.
-     */
+    /** Frees everything allocated since the last reset and invalidates its tensors. O(1). */
     public void reset() {
-        if (!overflow.isEmpty()) {
-            long want = Math.max(highWaterFloats, MIN_CHUNK);
-            want = Math.min((want + 16383) / 16384 * 16384, Integer.MAX_VALUE - 64);
-            chunk = new float[(int) want];
-            overflow.clear();
-            overflowFloats = 0;
-        }
         freeBySize.clear();
+        current = 0;
         top = 0;
         inUseFloats = 0;
         generation++;
@@ -122,9 +105,11 @@ public final class Arena {
         return highWaterFloats * Float.BYTES;
     }
 
-    /** Bytes the arena holds from the JVM heap right now (main chunk plus overflow chunks). */
+    /** Bytes the arena holds from the JVM heap (all chunks). */
     public long reservedBytes() {
-        return ((long) chunk.length + overflowFloats) * Float.BYTES;
+        long n = 0;
+        for (float[] c : chunks) n += c.length;
+        return n * Float.BYTES;
     }
 
     /** Number of allocations since creation. */
@@ -151,6 +136,6 @@ public final class Arena {
     @Override
     public String toString() {
         return "Arena(gen=" + generation + ", inUse=" + bytesInUse() + "B, highWater=" + highWaterBytes()
-                + "B, reserved=" + reservedBytes() + "B, allocations=" + allocations + ")";
+                + "B, reserved=" + reservedBytes() + "B, chunks=" + chunks.size() + ", allocations=" + allocations + ")";
     }
 }
