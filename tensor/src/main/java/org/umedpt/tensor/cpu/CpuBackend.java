@@ -59,12 +59,16 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Tensor out, float value) {
-        java.util.Arrays.fill(out.data(), out.offset(), out.offset() + out.size(), value);
+        float[] d = out.data();
+        int o = out.offset();
+        par.forRange(out.size(), 4 * ELEMENT_GRAIN, (part, from, to) -> java.util.Arrays.fill(d, o + from, o + to, value));
     }
 
     @Override
     public void copy(Tensor out, Tensor x) {
-        System.arraycopy(x.data(), x.offset(), out.data(), out.offset(), x.size());
+        float[] od = out.data(), xd = x.data();
+        int oo = out.offset(), xo = x.offset();
+        par.forRange(x.size(), 4 * ELEMENT_GRAIN, (part, from, to) -> System.arraycopy(xd, xo + from, od, oo + from, to - from));
     }
 
     @Override
@@ -641,11 +645,13 @@ public final class CpuBackend implements Backend {
         float[] dd = dst.data(), sd = src.data();
         int dO = dst.offset(), so = src.offset();
         int run = len * inner;
-        for (int o = 0; o < outer; o++) {
-            int d = dO + (o * dstAxis + dstStart) * inner, s = so + (o * srcAxis + srcStart) * inner;
-            if (accumulate) for (int i = 0; i < run; i++) dd[d + i] += sd[s + i];
-            else System.arraycopy(sd, s, dd, d, run);
-        }
+        par.forRange(outer, Math.max(1, ELEMENT_GRAIN / Math.max(run, 1)), (part, from, to) -> {
+            for (int o = from; o < to; o++) {
+                int d = dO + (o * dstAxis + dstStart) * inner, s = so + (o * srcAxis + srcStart) * inner;
+                if (accumulate) for (int i = 0; i < run; i++) dd[d + i] += sd[s + i];
+                else System.arraycopy(sd, s, dd, d, run);
+            }
+        });
     }
 
     @Override

@@ -25,6 +25,12 @@ final class Gemm {
     static final int NC = 2048;
     /** Below this many multiply-adds the packed path costs more than it saves. */
     static final long SMALL = 24L * 24 * 24;
+    /**
+     * Up to this many columns of C, row-major A is read in place rather than packed: a packed A panel
+     * is reused once per 32-column B panel, so with few panels packing does not pay. Measured at 1
+     * thread: 6272×96×384 85 vs 66 GFLOP/s, 1568×192×768 101 vs 94; but 6272×384×96 78 vs 88.
+     */
+    static final int DIRECT_A_MAX_N = 192;
 
     private Gemm() {}
 
@@ -94,13 +100,18 @@ final class Gemm {
         float[] tile = w.tile;
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
-            packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
+            // With few columns, row-major A is read in place by full 12-row panels (see
+            // DIRECT_A_MAX_N); a partial last panel, a transposed A, or a wide C packs.
+            int full = transA || ldc > DIRECT_A_MAX_N ? 0 : mc / MR * MR;
+            if (full < mc) packA(a, aOff, lda, transA, ic + full, mc - full, pc, kc, ap);
             for (int jp = p0; jp < p1; jp++) {
                 int nr = Math.min(NR, nc - jp * NR);
                 int bi = jp * NR * kc;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int mr = Math.min(MR, mc - ir);
-                    kernel(kc, ap, ir * kc, bp, bi, c, cOff + (ic + ir) * ldc + jc + jp * NR, ldc, alpha, mr, nr, tile);
+                    int ci = cOff + (ic + ir) * ldc + jc + jp * NR;
+                    if (ir < full) kernelDirect(kc, a, aOff + (ic + ir) * lda + pc, lda, bp, bi, c, ci, ldc, alpha, nr, tile);
+                    else kernel(kc, ap, (ir - full) * kc, bp, bi, c, ci, ldc, alpha, mr, nr, tile);
                 }
             }
         }
@@ -258,6 +269,125 @@ final class Gemm {
             c100.intoArray(tile, 320); c101.intoArray(tile, 336);
             c110.intoArray(tile, 352); c111.intoArray(tile, 368);
             for (int r = 0; r < mr; r++) {
+                int row = ci + r * ldc;
+                for (int j = 0; j < nr; j++) c[row + j] += alpha * tile[r * NR + j];
+            }
+        }
+    }
+
+    /**
+     * The 12×32 kernel reading a row-major A in place (rows a0, a0 + lda, …, 12 of them; columns
+     * [p, p + kc)) instead of a packed panel. For the short K of Swin's linear layers packing A costs
+     * more than it saves (8 % of a swin_t step went to packing).
+     */
+    static void kernelDirect(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
+                             int nr, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
+                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
+                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S),
+                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
+                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S),
+                c60 = FloatVector.zero(S), c61 = FloatVector.zero(S),
+                c70 = FloatVector.zero(S), c71 = FloatVector.zero(S),
+                c80 = FloatVector.zero(S), c81 = FloatVector.zero(S),
+                c90 = FloatVector.zero(S), c91 = FloatVector.zero(S),
+                c100 = FloatVector.zero(S), c101 = FloatVector.zero(S),
+                c110 = FloatVector.zero(S), c111 = FloatVector.zero(S);
+        FloatVector a_;
+        int r0 = a0 + 0 * lda;
+        int r1 = a0 + 1 * lda;
+        int r2 = a0 + 2 * lda;
+        int r3 = a0 + 3 * lda;
+        int r4 = a0 + 4 * lda;
+        int r5 = a0 + 5 * lda;
+        int r6 = a0 + 6 * lda;
+        int r7 = a0 + 7 * lda;
+        int r8 = a0 + 8 * lda;
+        int r9 = a0 + 9 * lda;
+        int r10 = a0 + 10 * lda;
+        int r11 = a0 + 11 * lda;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + 16);
+            a_ = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = b0.fma(a_, c00);
+            c01 = b1.fma(a_, c01);
+            a_ = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = b0.fma(a_, c10);
+            c11 = b1.fma(a_, c11);
+            a_ = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = b0.fma(a_, c20);
+            c21 = b1.fma(a_, c21);
+            a_ = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = b0.fma(a_, c30);
+            c31 = b1.fma(a_, c31);
+            a_ = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = b0.fma(a_, c40);
+            c41 = b1.fma(a_, c41);
+            a_ = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = b0.fma(a_, c50);
+            c51 = b1.fma(a_, c51);
+            a_ = FloatVector.broadcast(S, a[r6 + p]);
+            c60 = b0.fma(a_, c60);
+            c61 = b1.fma(a_, c61);
+            a_ = FloatVector.broadcast(S, a[r7 + p]);
+            c70 = b0.fma(a_, c70);
+            c71 = b1.fma(a_, c71);
+            a_ = FloatVector.broadcast(S, a[r8 + p]);
+            c80 = b0.fma(a_, c80);
+            c81 = b1.fma(a_, c81);
+            a_ = FloatVector.broadcast(S, a[r9 + p]);
+            c90 = b0.fma(a_, c90);
+            c91 = b1.fma(a_, c91);
+            a_ = FloatVector.broadcast(S, a[r10 + p]);
+            c100 = b0.fma(a_, c100);
+            c101 = b1.fma(a_, c101);
+            a_ = FloatVector.broadcast(S, a[r11 + p]);
+            c110 = b0.fma(a_, c110);
+            c111 = b1.fma(a_, c111);
+            bi += NR;
+        }
+        if (nr == NR) {
+            FloatVector al = FloatVector.broadcast(S, alpha);
+            c00.fma(al, FloatVector.fromArray(S, c, ci + 0 * ldc)).intoArray(c, ci + 0 * ldc);
+            c01.fma(al, FloatVector.fromArray(S, c, ci + 0 * ldc + 16)).intoArray(c, ci + 0 * ldc + 16);
+            c10.fma(al, FloatVector.fromArray(S, c, ci + 1 * ldc)).intoArray(c, ci + 1 * ldc);
+            c11.fma(al, FloatVector.fromArray(S, c, ci + 1 * ldc + 16)).intoArray(c, ci + 1 * ldc + 16);
+            c20.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+            c21.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + 16)).intoArray(c, ci + 2 * ldc + 16);
+            c30.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+            c31.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + 16)).intoArray(c, ci + 3 * ldc + 16);
+            c40.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
+            c41.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + 16)).intoArray(c, ci + 4 * ldc + 16);
+            c50.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
+            c51.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + 16)).intoArray(c, ci + 5 * ldc + 16);
+            c60.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc)).intoArray(c, ci + 6 * ldc);
+            c61.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc + 16)).intoArray(c, ci + 6 * ldc + 16);
+            c70.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc)).intoArray(c, ci + 7 * ldc);
+            c71.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc + 16)).intoArray(c, ci + 7 * ldc + 16);
+            c80.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc)).intoArray(c, ci + 8 * ldc);
+            c81.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc + 16)).intoArray(c, ci + 8 * ldc + 16);
+            c90.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc)).intoArray(c, ci + 9 * ldc);
+            c91.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc + 16)).intoArray(c, ci + 9 * ldc + 16);
+            c100.fma(al, FloatVector.fromArray(S, c, ci + 10 * ldc)).intoArray(c, ci + 10 * ldc);
+            c101.fma(al, FloatVector.fromArray(S, c, ci + 10 * ldc + 16)).intoArray(c, ci + 10 * ldc + 16);
+            c110.fma(al, FloatVector.fromArray(S, c, ci + 11 * ldc)).intoArray(c, ci + 11 * ldc);
+            c111.fma(al, FloatVector.fromArray(S, c, ci + 11 * ldc + 16)).intoArray(c, ci + 11 * ldc + 16);
+        } else {
+            c00.intoArray(tile, 0); c01.intoArray(tile, 16);
+            c10.intoArray(tile, 32); c11.intoArray(tile, 48);
+            c20.intoArray(tile, 64); c21.intoArray(tile, 80);
+            c30.intoArray(tile, 96); c31.intoArray(tile, 112);
+            c40.intoArray(tile, 128); c41.intoArray(tile, 144);
+            c50.intoArray(tile, 160); c51.intoArray(tile, 176);
+            c60.intoArray(tile, 192); c61.intoArray(tile, 208);
+            c70.intoArray(tile, 224); c71.intoArray(tile, 240);
+            c80.intoArray(tile, 256); c81.intoArray(tile, 272);
+            c90.intoArray(tile, 288); c91.intoArray(tile, 304);
+            c100.intoArray(tile, 320); c101.intoArray(tile, 336);
+            c110.intoArray(tile, 352); c111.intoArray(tile, 368);
+            for (int r = 0; r < MR; r++) {
                 int row = ci + r * ldc;
                 for (int j = 0; j < nr; j++) c[row + j] += alpha * tile[r * NR + j];
             }
