@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Swin training-step throughput, umedpt vs torchvision, in one sitting: forward + cross-entropy +
+# backward, batch 8, 1000 classes, train mode; nano at 112 px (stochastic depth 0 on both sides),
+# tiny = swin_t at 224 px (stochastic depth 0.2 on both sides, torchvision's default). Each point
+# runs in fresh processes, alternating umedpt and PyTorch, ROUNDS times (these shared 2-core
+# machines vary by ±20 % between runs); the table gives the median of the runs' median ms/step.
+#   bench/swin_throughput.sh [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+py=/usr/bin/python3
+raw=$(mktemp)
+for cfg in nano tiny; do
+  sd=$([ $cfg = nano ] && echo "--stochastic-depth 0" || echo "")
+  steps=$([ $cfg = nano ] && echo 10 || echo 4)
+  for t in 1 2; do
+    for r in $(seq "$rounds"); do
+      echo "umedpt $cfg $t $(./umedpt bench swin --config $cfg --threads $t --steps $steps $sd 2>/dev/null | tail -1)" >> "$raw"
+      echo "torch $cfg $t $($py bench/peers/torch_swin.py --config $cfg --threads $t --batch 8 --steps $steps 2>/dev/null | grep "^| $cfg" | tail -1)" >> "$raw"
+    done
+  done
+done
+$py - "$raw" "$rounds" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    who, cfg, t, rest = line.split(" ", 3)
+    f = [x.strip() for x in rest.strip().strip("|").split("|")]
+    ms, rss = (float(f[4]), float(f[7])) if who == "umedpt" else (float(f[9]), float(f[12]))
+    rows.setdefault((cfg, t), {}).setdefault(who, []).append((ms, rss))
+print(f"rounds per point: {sys.argv[2]}; ms/step = median over rounds of each run's median step\n")
+print("| config | threads | umedpt ms/step (runs) | torch ms/step (runs) | umedpt img/s | torch img/s | ratio | umedpt RSS MiB | torch RSS MiB |")
+print("|---|---:|---|---|---:|---:|---:|---:|---:|")
+for (cfg, t), d in rows.items():
+    u = statistics.median(m for m, _ in d["umedpt"]); p = statistics.median(m for m, _ in d["torch"])
+    runs = lambda k: ", ".join(f"{m:.0f}" for m, _ in d[k])
+    print(f"| {cfg} | {t} | {u:.0f} ({runs('umedpt')}) | {p:.0f} ({runs('torch')}) | {8000/u:.2f} | {8000/p:.2f} | {p/u:.2f} |"
+          f" {max(r for _, r in d['umedpt']):.0f} | {max(r for _, r in d['torch']):.0f} |")
+PY
+rm -f "$raw"
