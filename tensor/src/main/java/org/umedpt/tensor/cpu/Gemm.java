@@ -170,7 +170,8 @@ final class Gemm {
     /**
      * C[0:mr, 0:nr] += alpha · Ap · Bp over kc (the 12×32 register tile). Every vector operation is
      * written inline in this method: passing the accumulators to a helper method makes C2 box them
-     * (measured: 12 GFLOP/s with heap allocation in the loop vs 116 inline).
+     * (measured: 12 GFLOP/s with heap allocation in the loop vs 116 inline). The accumulators leave
+     * through the {@code tile} array.
      */
     static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
                        int mr, int nr, float[] tile) {
@@ -229,50 +230,31 @@ final class Gemm {
             ai += MR;
             bi += NR;
         }
-        if (mr == MR && nr == NR) {
-            FloatVector al = FloatVector.broadcast(S, alpha);
-            c00.fma(al, FloatVector.fromArray(S, c, ci + 0 * ldc)).intoArray(c, ci + 0 * ldc);
-            c01.fma(al, FloatVector.fromArray(S, c, ci + 0 * ldc + 16)).intoArray(c, ci + 0 * ldc + 16);
-            c10.fma(al, FloatVector.fromArray(S, c, ci + 1 * ldc)).intoArray(c, ci + 1 * ldc);
-            c11.fma(al, FloatVector.fromArray(S, c, ci + 1 * ldc + 16)).intoArray(c, ci + 1 * ldc + 16);
-            c20.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
-            c21.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + 16)).intoArray(c, ci + 2 * ldc + 16);
-            c30.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
-            c31.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + 16)).intoArray(c, ci + 3 * ldc + 16);
-            c40.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
-            c41.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + 16)).intoArray(c, ci + 4 * ldc + 16);
-            c50.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
-            c51.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + 16)).intoArray(c, ci + 5 * ldc + 16);
-            c60.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc)).intoArray(c, ci + 6 * ldc);
-            c61.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc + 16)).intoArray(c, ci + 6 * ldc + 16);
-            c70.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc)).intoArray(c, ci + 7 * ldc);
-            c71.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc + 16)).intoArray(c, ci + 7 * ldc + 16);
-            c80.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc)).intoArray(c, ci + 8 * ldc);
-            c81.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc + 16)).intoArray(c, ci + 8 * ldc + 16);
-            c90.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc)).intoArray(c, ci + 9 * ldc);
-            c91.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc + 16)).intoArray(c, ci + 9 * ldc + 16);
-            c100.fma(al, FloatVector.fromArray(S, c, ci + 10 * ldc)).intoArray(c, ci + 10 * ldc);
-            c101.fma(al, FloatVector.fromArray(S, c, ci + 10 * ldc + 16)).intoArray(c, ci + 10 * ldc + 16);
-            c110.fma(al, FloatVector.fromArray(S, c, ci + 11 * ldc)).intoArray(c, ci + 11 * ldc);
-            c111.fma(al, FloatVector.fromArray(S, c, ci + 11 * ldc + 16)).intoArray(c, ci + 11 * ldc + 16);
-        } else {
-            c00.intoArray(tile, 0); c01.intoArray(tile, 16);
-            c10.intoArray(tile, 32); c11.intoArray(tile, 48);
-            c20.intoArray(tile, 64); c21.intoArray(tile, 80);
-            c30.intoArray(tile, 96); c31.intoArray(tile, 112);
-            c40.intoArray(tile, 128); c41.intoArray(tile, 144);
-            c50.intoArray(tile, 160); c51.intoArray(tile, 176);
-            c60.intoArray(tile, 192); c61.intoArray(tile, 208);
-            c70.intoArray(tile, 224); c71.intoArray(tile, 240);
-            c80.intoArray(tile, 256); c81.intoArray(tile, 272);
-            c90.intoArray(tile, 288); c91.intoArray(tile, 304);
-            c100.intoArray(tile, 320); c101.intoArray(tile, 336);
-            c110.intoArray(tile, 352); c111.intoArray(tile, 368);
-            for (int r = 0; r < mr; r++) {
-                int row = ci + r * ldc;
-                for (int j = 0; j < nr; j++) c[row + j] += alpha * tile[r * NR + j];
-            }
-        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, 16);
+        c10.intoArray(tile, 32);
+        c11.intoArray(tile, 48);
+        c20.intoArray(tile, 64);
+        c21.intoArray(tile, 80);
+        c30.intoArray(tile, 96);
+        c31.intoArray(tile, 112);
+        c40.intoArray(tile, 128);
+        c41.intoArray(tile, 144);
+        c50.intoArray(tile, 160);
+        c51.intoArray(tile, 176);
+        c60.intoArray(tile, 192);
+        c61.intoArray(tile, 208);
+        c70.intoArray(tile, 224);
+        c71.intoArray(tile, 240);
+        c80.intoArray(tile, 256);
+        c81.intoArray(tile, 272);
+        c90.intoArray(tile, 288);
+        c91.intoArray(tile, 304);
+        c100.intoArray(tile, 320);
+        c101.intoArray(tile, 336);
+        c110.intoArray(tile, 352);
+        c111.intoArray(tile, 368);
+        addTile(tile, c, ci, ldc, alpha, mr, nr);
     }
 
     /**
@@ -348,46 +330,48 @@ final class Gemm {
             c111 = b1.fma(a_, c111);
             bi += NR;
         }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, 16);
+        c10.intoArray(tile, 32);
+        c11.intoArray(tile, 48);
+        c20.intoArray(tile, 64);
+        c21.intoArray(tile, 80);
+        c30.intoArray(tile, 96);
+        c31.intoArray(tile, 112);
+        c40.intoArray(tile, 128);
+        c41.intoArray(tile, 144);
+        c50.intoArray(tile, 160);
+        c51.intoArray(tile, 176);
+        c60.intoArray(tile, 192);
+        c61.intoArray(tile, 208);
+        c70.intoArray(tile, 224);
+        c71.intoArray(tile, 240);
+        c80.intoArray(tile, 256);
+        c81.intoArray(tile, 272);
+        c90.intoArray(tile, 288);
+        c91.intoArray(tile, 304);
+        c100.intoArray(tile, 320);
+        c101.intoArray(tile, 336);
+        c110.intoArray(tile, 352);
+        c111.intoArray(tile, 368);
+        addTile(tile, c, ci, ldc, alpha, MR, nr);
+    }
+
+    /**
+     * C[0:mr, 0:nr] += alpha · tile. The kernels always go through the tile: a separate full-tile
+     * store branch was compiled cold when edge tiles dominated early calls, and C2 then boxed every
+     * accumulator on that path (12 % of a Swin step in {@code FloatVector.intoArray}).
+     */
+    private static void addTile(float[] tile, float[] c, int ci, int ldc, float alpha, int mr, int nr) {
         if (nr == NR) {
             FloatVector al = FloatVector.broadcast(S, alpha);
-            c00.fma(al, FloatVector.fromArray(S, c, ci + 0 * ldc)).intoArray(c, ci + 0 * ldc);
-            c01.fma(al, FloatVector.fromArray(S, c, ci + 0 * ldc + 16)).intoArray(c, ci + 0 * ldc + 16);
-            c10.fma(al, FloatVector.fromArray(S, c, ci + 1 * ldc)).intoArray(c, ci + 1 * ldc);
-            c11.fma(al, FloatVector.fromArray(S, c, ci + 1 * ldc + 16)).intoArray(c, ci + 1 * ldc + 16);
-            c20.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
-            c21.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + 16)).intoArray(c, ci + 2 * ldc + 16);
-            c30.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
-            c31.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + 16)).intoArray(c, ci + 3 * ldc + 16);
-            c40.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
-            c41.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + 16)).intoArray(c, ci + 4 * ldc + 16);
-            c50.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
-            c51.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + 16)).intoArray(c, ci + 5 * ldc + 16);
-            c60.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc)).intoArray(c, ci + 6 * ldc);
-            c61.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc + 16)).intoArray(c, ci + 6 * ldc + 16);
-            c70.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc)).intoArray(c, ci + 7 * ldc);
-            c71.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc + 16)).intoArray(c, ci + 7 * ldc + 16);
-            c80.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc)).intoArray(c, ci + 8 * ldc);
-            c81.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc + 16)).intoArray(c, ci + 8 * ldc + 16);
-            c90.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc)).intoArray(c, ci + 9 * ldc);
-            c91.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc + 16)).intoArray(c, ci + 9 * ldc + 16);
-            c100.fma(al, FloatVector.fromArray(S, c, ci + 10 * ldc)).intoArray(c, ci + 10 * ldc);
-            c101.fma(al, FloatVector.fromArray(S, c, ci + 10 * ldc + 16)).intoArray(c, ci + 10 * ldc + 16);
-            c110.fma(al, FloatVector.fromArray(S, c, ci + 11 * ldc)).intoArray(c, ci + 11 * ldc);
-            c111.fma(al, FloatVector.fromArray(S, c, ci + 11 * ldc + 16)).intoArray(c, ci + 11 * ldc + 16);
+            for (int r = 0; r < mr; r++) {
+                int row = ci + r * ldc;
+                FloatVector.fromArray(S, tile, r * NR).fma(al, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+                FloatVector.fromArray(S, tile, r * NR + 16).fma(al, FloatVector.fromArray(S, c, row + 16)).intoArray(c, row + 16);
+            }
         } else {
-            c00.intoArray(tile, 0); c01.intoArray(tile, 16);
-            c10.intoArray(tile, 32); c11.intoArray(tile, 48);
-            c20.intoArray(tile, 64); c21.intoArray(tile, 80);
-            c30.intoArray(tile, 96); c31.intoArray(tile, 112);
-            c40.intoArray(tile, 128); c41.intoArray(tile, 144);
-            c50.intoArray(tile, 160); c51.intoArray(tile, 176);
-            c60.intoArray(tile, 192); c61.intoArray(tile, 208);
-            c70.intoArray(tile, 224); c71.intoArray(tile, 240);
-            c80.intoArray(tile, 256); c81.intoArray(tile, 272);
-            c90.intoArray(tile, 288); c91.intoArray(tile, 304);
-            c100.intoArray(tile, 320); c101.intoArray(tile, 336);
-            c110.intoArray(tile, 352); c111.intoArray(tile, 368);
-            for (int r = 0; r < MR; r++) {
+            for (int r = 0; r < mr; r++) {
                 int row = ci + r * ldc;
                 for (int j = 0; j < nr; j++) c[row + j] += alpha * tile[r * NR + j];
             }
