@@ -18,58 +18,21 @@ reference), that number is printed too, as the yardstick a float32 engine can re
 Exit status: 0 when every tensor passes, 1 on any FAIL / missing tensor / shape mismatch,
 2 on an unreadable file.
 
-Needs only numpy (any python3 with numpy; /usr/bin/python3 works).  The safetensors reader is
-hand-written (no safetensors package) and accepts F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL;
-everything is compared in float64.
+Needs only numpy (any python3 with numpy; /usr/bin/python3 works).  The safetensors reader
+(tools/safetensors_io.py, no safetensors package) accepts F64, F32, F16, BF16, I64, I32, I16, I8,
+U8, BOOL, tensors in any order; everything is compared in float64.
 """
 
 import argparse
-import json
 import math
-import struct
+import os
 import sys
 
 import numpy as np
 
-_DTYPES = {
-    "F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "<u2",
-    "I64": "<i8", "I32": "<i4", "I16": "<i2", "I8": "i1", "U8": "u1", "BOOL": "?",
-}
-
-
-def read_safetensors(path):
-    """Returns (metadata dict, {name: numpy array}) with the stored dtype (BF16 widened to float32).
-
-    Validates: header length, JSON, known dtype, byte range inside the data and matching the shape.
-    Tensors may be in any order (other writers need not sort them).
-    """
-    with open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 8:
-        raise ValueError(f"{path}: too short for a safetensors file ({len(data)} bytes)")
-    (n,) = struct.unpack("<Q", data[:8])
-    if 8 + n > len(data):
-        raise ValueError(f"{path}: header length {n} exceeds the file size {len(data)}")
-    header = json.loads(data[8:8 + n].decode("utf-8"))
-    body = memoryview(data)[8 + n:]
-    meta = header.pop("__metadata__", None) or {}
-    out = {}
-    for name, h in header.items():
-        dt = h["dtype"]
-        if dt not in _DTYPES:
-            raise ValueError(f"{path}: tensor {name}: unsupported dtype {dt}")
-        shape = [int(s) for s in h["shape"]]
-        b, e = h["data_offsets"]
-        np_dt = np.dtype(_DTYPES[dt])
-        count = int(np.prod(shape, dtype=np.int64))
-        if not (0 <= b <= e <= len(body)) or e - b != count * np_dt.itemsize:
-            raise ValueError(f"{path}: tensor {name}: bad data_offsets {[b, e]} for {dt} {shape} "
-                             f"(data section {len(body)} bytes)")
-        a = np.frombuffer(body[b:e], dtype=np_dt).reshape(shape)
-        if dt == "BF16":
-            a = (a.astype(np.uint32) << 16).view(np.float32)
-        out[name] = a
-    return meta, out
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from safetensors_io import read_safetensors  # noqa: E402
 
 
 def compare(expected, actual, tol, meta=None):

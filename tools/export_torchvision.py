@@ -43,7 +43,7 @@ num_classes, else 0.
 Input: torch.randn(batch, 3, H, W) drawn after the weights (--size H [W]; default 112 for nano,
 224 otherwise), or tensor "input" of --input-from.
 
-Outputs in DIR (hand-written safetensors, every tensor F32, sorted by name):
+Outputs in DIR (tools/safetensors_io.py, every tensor F32, sorted by name):
     weights.safetensors   model.state_dict() in float32 with torchvision names; int64 buffers
                           (relative_position_index) stored as F32; v2 relative_coords_table kept
     input.safetensors     input (N,3,H,W)
@@ -63,7 +63,6 @@ import copy
 import json
 import math
 import os
-import struct
 import sys
 import time
 
@@ -83,7 +82,7 @@ from torchvision.models.swin_transformer import (
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_features import read_safetensors  # noqa: E402
+from safetensors_io import read_safetensors, write_safetensors  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -114,30 +113,8 @@ def die(msg):
 
 
 # --------------------------------------------------------------------------
-# safetensors writer (by hand; same layout as tools/goldens/make_swin_goldens.py)
+# safetensors (tools/safetensors_io.py; same layout as tools/goldens/make_swin_goldens.py)
 # --------------------------------------------------------------------------
-
-
-def write_safetensors(path, entries, metadata):
-    """entries: name -> torch tensor (stored F32); metadata: str -> str.  Written atomically."""
-    header = {"__metadata__": {str(k): str(v) for k, v in sorted(metadata.items())}}
-    blobs = []
-    off = 0
-    for name in sorted(entries):
-        t = entries[name].detach().contiguous().cpu().to(torch.float32)
-        raw = t.numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [off, off + len(raw)]}
-        blobs.append(raw)
-        off += len(raw)
-    hjson = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    hjson += b" " * ((-len(hjson)) % 8)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(hjson)))
-        f.write(hjson)
-        for raw in blobs:
-            f.write(raw)
-    os.replace(tmp, path)
 
 
 def verify_file(path, entries):

@@ -16,47 +16,16 @@ version, the CPU model (lscpu) and the load average (the machine may be shared).
 """
 
 import argparse
-import ctypes
 import os
 import statistics
-import subprocess
+import sys
 import time
 
 import torch
 
-
-def cpu_model():
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                return line.split(":", 1)[1].strip()
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return "unknown"
-
-
-def blas_info():
-    """Libraries mapped into this process that look like BLAS/LAPACK/oneDNN, plus OpenBLAS's own report."""
-    libs = set()
-    with open(f"/proc/{os.getpid()}/maps") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 6:
-                p = parts[5]
-                if any(k in os.path.basename(p).lower() for k in ("blas", "lapack", "mkl", "dnnl", "nvpl")):
-                    libs.add(p)
-    desc = []
-    for p in sorted(libs):
-        if "openblas" in os.path.basename(p) and os.path.basename(p).startswith("libopenblas"):
-            try:
-                lib = ctypes.CDLL(p)
-                lib.openblas_get_config.restype = ctypes.c_char_p
-                lib.openblas_get_corename.restype = ctypes.c_char_p
-                desc.append(f"{lib.openblas_get_config().decode()} (core {lib.openblas_get_corename().decode()})")
-            except (OSError, AttributeError):
-                pass
-    return sorted(libs), desc
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import blas_info, cpu_model  # noqa: E402
 
 
 def time_point(fn, flops, target_s, reps=3):

@@ -35,7 +35,7 @@ import argparse
 import os
 import resource
 import statistics
-import subprocess
+import sys
 import time
 
 import torch
@@ -43,6 +43,10 @@ import torch.nn.functional as F
 import torchvision
 from torchvision.models import swin_t
 from torchvision.models.swin_transformer import SwinTransformer
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import cpu_model  # noqa: E402
 
 CONFIGS = {
     "tiny": dict(image=224, steps=5, sd=0.2, desc="swin_t (embed 96, depths 2,2,6,2, heads 3,6,12,24, window 7)"),
@@ -55,17 +59,6 @@ def build(config):
         return swin_t(num_classes=1000)
     return SwinTransformer(patch_size=[4, 4], embed_dim=48, depths=[2, 2, 2, 2], num_heads=[3, 6, 12, 24],
                            window_size=[7, 7], stochastic_depth_prob=0.0, num_classes=1000)
-
-
-def cpu_model():
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                return line.split(":", 1)[1].strip()
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return "unknown"
 
 
 def peak_rss_mib():

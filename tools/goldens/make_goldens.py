@@ -30,7 +30,7 @@ Method (every op file)
   torch_version, cases (comma list), and per case "<case>.op" (the torch call).
   All metadata values are strings.
 
-Safetensors layout written by hand (no safetensors package): u64 little-endian
+Safetensors layout (tools/safetensors_io.py, no safetensors package): u64 little-endian
 header length N, then N bytes of JSON ({"__metadata__": {...}, name: {"dtype",
 "shape", "data_offsets":[begin,end]}, ...}) padded with spaces so N % 8 == 0,
 then the raw little-endian data; tensors sorted by name, offsets contiguous
@@ -89,15 +89,17 @@ DTYPE_SPECIALS); the rest is randn*4.  No inf/NaN.
 """
 
 import argparse
-import json
 import os
-import struct
 import sys
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 import torchvision.ops
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from safetensors_io import decode, read_raw, tensor_entry, write_safetensors  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(REPO, "tensor", "src", "test", "resources", "goldens")
@@ -111,88 +113,6 @@ COMMON_META = {
     "method": "inputs drawn float32; forward and backward of (y*dy).sum() in float64; stored F32",
     "torch_version": torch.__version__,
 }
-
-# --------------------------------------------------------------------------
-# safetensors writer / reader (by hand)
-# --------------------------------------------------------------------------
-
-_NP_DTYPES = {"F32": "<f4", "F16": "<f2", "BF16": "<u2", "F64": "<f8", "I64": "<i8"}
-_ELEM_SIZE = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I64": 8}
-
-
-def to_entry(t, dtype="F32"):
-    """(dtype, shape, raw little-endian bytes) for a torch tensor."""
-    t = t.detach().contiguous().cpu()
-    shape = list(t.shape)
-    if dtype == "F32":
-        raw = t.to(torch.float32).numpy().astype("<f4").tobytes()
-    elif dtype == "F16":
-        assert t.dtype == torch.float16
-        raw = t.numpy().astype("<f2").tobytes()
-    elif dtype == "BF16":
-        assert t.dtype == torch.bfloat16
-        raw = t.view(torch.int16).numpy().astype("<i2").tobytes()
-    else:
-        raise ValueError(dtype)
-    assert len(raw) == _ELEM_SIZE[dtype] * int(np.prod(shape, dtype=np.int64))
-    return dtype, shape, raw
-
-
-def write_safetensors(path, entries, metadata):
-    """entries: name -> (dtype, shape, raw bytes); metadata: str -> str."""
-    for k, v in metadata.items():
-        assert isinstance(k, str) and isinstance(v, str), (k, v)
-    header = {"__metadata__": dict(sorted(metadata.items()))}
-    blobs = []
-    off = 0
-    for name in sorted(entries):
-        dtype, shape, raw = entries[name]
-        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [off, off + len(raw)]}
-        blobs.append(raw)
-        off += len(raw)
-    hjson = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    hjson += b" " * ((-len(hjson)) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(hjson)))
-        f.write(hjson)
-        for raw in blobs:
-            f.write(raw)
-
-
-def read_safetensors(path):
-    """Returns (metadata, {name: (dtype, shape, raw bytes)}); validates layout."""
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    assert n % 8 == 0, "header not padded to 8"
-    header = json.loads(data[8:8 + n].decode("utf-8"))
-    body = data[8 + n:]
-    meta = header.pop("__metadata__", {})
-    names = list(header)
-    assert names == sorted(names), "tensors not sorted by name"
-    out = {}
-    off = 0
-    for name in names:
-        h = header[name]
-        b, e = h["data_offsets"]
-        assert b == off, f"{name}: offsets not contiguous"
-        count = int(np.prod(h["shape"], dtype=np.int64))
-        assert e - b == count * _ELEM_SIZE[h["dtype"]], f"{name}: size mismatch"
-        out[name] = (h["dtype"], h["shape"], body[b:e])
-        off = e
-    assert off == len(body), "trailing bytes"
-    return meta, out
-
-
-def decode(dtype, shape, raw):
-    """raw bytes -> float64 numpy array (BF16 widened by bit shift)."""
-    if dtype == "BF16":
-        bits = np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16
-        arr = bits.view(np.float32).astype(np.float64)
-    else:
-        arr = np.frombuffer(raw, dtype=_NP_DTYPES[dtype]).astype(np.float64)
-    return arr.reshape(shape)
-
 
 # --------------------------------------------------------------------------
 # golden machinery
@@ -257,7 +177,7 @@ class GoldenFile:
 
     def _put(self, name, t, dtype="F32"):
         assert name not in self.entries, name
-        self.entries[name] = to_entry(t, dtype)
+        self.entries[name] = tensor_entry(t, dtype)
 
     def write(self):
         self.meta["cases"] = ",".join(self.cases)
@@ -510,7 +430,7 @@ FILES = [f_layernorm, f_gelu, f_softmax, f_unary, f_reduce, f_matmul, f_conv2d, 
 
 def check_file(path, expected=None):
     """Re-read and validate a file; if expected (GoldenFile) is given, compare bits."""
-    meta, tensors = read_safetensors(path)
+    meta, tensors = read_raw(path, strict=True)
     for k in ("format", "cases", "generator"):
         assert k in meta, (path, k)
     for name, (dtype, shape, raw) in tensors.items():
@@ -534,7 +454,7 @@ def check_file(path, expected=None):
 
 
 def check_dtypes(path):
-    _, t = read_safetensors(path)
+    _, t = read_raw(path, strict=True)
     f32 = decode(*t["f32"])
     f16 = decode(*t["f16"])
     bf16 = decode(*t["bf16"])
@@ -546,7 +466,7 @@ def check_dtypes(path):
 
 def check_float32_forward(path):
     """Independent sanity check: float32 torch forward on a few cases is close to the stored y."""
-    _, t = read_safetensors(path)
+    _, t = read_raw(path, strict=True)
 
     def g(n):
         return torch.from_numpy(decode(*t[n]).astype(np.float32))
@@ -584,7 +504,7 @@ def gradchecks():
         print(f"  gradcheck ok: {name}")
 
     # and: the stored golden equals an independent float64 recomputation from the stored inputs
-    _, t = read_safetensors(os.path.join(OUT_DIR, "losses.safetensors"))
+    _, t = read_raw(os.path.join(OUT_DIR, "losses.safetensors"), strict=True)
     x = torch.from_numpy(decode(*t["ce_mean_w.x"])).requires_grad_()
     tl = torch.from_numpy(decode(*t["ce_mean_w.t"])).long()
     w = torch.from_numpy(decode(*t["ce_mean_w.w"]))

@@ -7,8 +7,8 @@ Regenerate (from the repository root):
     /usr/bin/python3 tools/goldens/make_optim_goldens.py --check   # only re-read + verify
 
 Needs Debian's python3-torch (1.13); use the system interpreter /usr/bin/python3.
-Output: nn/src/test/resources/goldens/optim.safetensors (hand-written safetensors, same
-layout as make_goldens.py: u64 LE header length, JSON header padded with spaces to a
+Output: nn/src/test/resources/goldens/optim.safetensors (written by tools/safetensors_io.py,
+same layout as make_goldens.py: u64 LE header length, JSON header padded with spaces to a
 multiple of 8, tensors sorted by name, contiguous offsets; all tensors F32).
 
 Inputs (torch.Generator().manual_seed(0), float32, drawn in this order)
@@ -44,14 +44,16 @@ Formulas (torch 1.13, step t = 1, 2, ...)
 """
 
 import argparse
-import json
 import math
 import os
-import struct
 import sys
 
 import numpy as np
 import torch
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from safetensors_io import read_safetensors, write_safetensors  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_PATH = os.path.join(REPO, "nn", "src", "test", "resources", "goldens", "optim.safetensors")
@@ -61,55 +63,6 @@ ADAMW = dict(lr=1e-2, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.05)
 SGD = dict(lr=0.1, momentum=0.9, weight_decay=1e-4)
 CLIP_MAX_NORM = 1.0
 COS_BASE, COS_WARMUP, COS_TOTAL = 1e-3, 5, 20
-
-# --------------------------------------------------------------------------
-# safetensors writer / reader (by hand; same layout as make_goldens.py)
-# --------------------------------------------------------------------------
-
-
-def write_safetensors(path, entries, metadata):
-    """entries: name -> torch tensor (stored F32); metadata: str -> str."""
-    for k, v in metadata.items():
-        assert isinstance(k, str) and isinstance(v, str), (k, v)
-    header = {"__metadata__": dict(sorted(metadata.items()))}
-    blobs = []
-    off = 0
-    for name in sorted(entries):
-        t = entries[name].detach().contiguous().cpu().to(torch.float32)
-        raw = t.numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [off, off + len(raw)]}
-        blobs.append(raw)
-        off += len(raw)
-    hjson = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    hjson += b" " * ((-len(hjson)) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(hjson)))
-        f.write(hjson)
-        for raw in blobs:
-            f.write(raw)
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    assert n % 8 == 0, "header not padded to 8"
-    header = json.loads(data[8:8 + n].decode("utf-8"))
-    body = data[8 + n:]
-    meta = header.pop("__metadata__", {})
-    names = list(header)
-    assert names == sorted(names), "tensors not sorted by name"
-    out, off = {}, 0
-    for name in names:
-        h = header[name]
-        assert h["dtype"] == "F32", name
-        b, e = h["data_offsets"]
-        assert b == off and e - b == 4 * int(np.prod(h["shape"], dtype=np.int64)), name
-        out[name] = np.frombuffer(body[b:e], dtype="<f4").reshape(h["shape"])
-        off = e
-    assert off == len(body), "trailing bytes"
-    return meta, out
-
 
 # --------------------------------------------------------------------------
 # cases
@@ -285,11 +238,11 @@ def main():
     torch.set_num_threads(1)
     os.makedirs(os.path.dirname(OUT_PATH), exist_ok=True)
     if args.check:
-        meta, t = read_safetensors(OUT_PATH)
+        meta, t = read_safetensors(OUT_PATH, strict=True, only_dtype="F32")
     else:
         entries, meta0 = make()
         write_safetensors(OUT_PATH, entries, meta0)
-        meta, t = read_safetensors(OUT_PATH)
+        meta, t = read_safetensors(OUT_PATH, strict=True, only_dtype="F32")
         assert meta == meta0 and set(t) == set(entries)
         for k, v in entries.items():
             ref = v.detach().to(torch.float32).numpy()

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The encoder against torchvision 0.14.1 (goldens from tools/goldens/make_swin_goldens.py):
- * config patch 4, embed 12, depths 2-2-2, heads 2-2-4, window 4, 5 classes, input (2, 3, 56, 72),
+ * config patch 4, embed 12, depths 2-2-2, heads 2-2-4, window 4, MLP ratio from the file's metadata
+ * (4 for v1, 2 for v2, to keep the file small), 5 classes, input (2, 3, 56, 72),
  * so stages are 14×18 (padded to 16×20), 7×9 (odd merge) and 4×5 (shift clamped along H).
  * Every stage output, the pooled feature, the logits, the input gradient and every parameter
  * gradient of L = Σ out_k·seed_k must agree to max|a − e| / max|e| ≤ 1e-4.
@@ -64,7 +65,8 @@ class SwinGoldenTest {
     @ValueSource(ints = {1, 2})
     void matchesTorchvision(int version) {
         SafeTensors.Contents c = Goldens.load("swin_v" + version + ".safetensors");
-        SwinConfig cfg = new SwinConfig(version, 4, 12, new int[] {2, 2, 2}, new int[] {2, 2, 4}, 4, 4f, 5, 0f);
+        float mlpRatio = Float.parseFloat(c.metadata().getOrDefault("mlp_ratio", "4.0"));
+        SwinConfig cfg = new SwinConfig(version, 4, 12, new int[] {2, 2, 2}, new int[] {2, 2, 4}, 4, mlpRatio, 5, 0f);
         SwinEncoder enc = new SwinEncoder(cfg, new org.umedpt.tensor.Rng(0));
         Map<String, Tensor> weights = new LinkedHashMap<>();
         c.tensors().forEach((k, v) -> {
