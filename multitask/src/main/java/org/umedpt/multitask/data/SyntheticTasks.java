@@ -108,8 +108,8 @@ public final class SyntheticTasks {
         int[] mask = new int[s * s];
         boolean lesion = r.nextFloat() < 0.5f;
         if (lesion) {
-            float rad = s * (0.06f + 0.05f * r.nextFloat());
-            c.ellipse(s * (0.3f + 0.4f * r.nextFloat()), s * (0.3f + 0.4f * r.nextFloat()), rad, rad, 0f, 0.3f, mask, 1);
+            float rad = s * (0.08f + 0.06f * r.nextFloat());
+            c.ellipse(s * (0.3f + 0.4f * r.nextFloat()), s * (0.3f + 0.4f * r.nextFloat()), rad, rad, 0f, 0.4f, mask, 1);
         }
         c.blur(1);
         c.noise(r, 0.04f);
@@ -123,8 +123,8 @@ public final class SyntheticTasks {
         float phase = (float) (2 * Math.PI * r.nextFloat()), f = 0.08f + 0.04f * r.nextFloat();
         switch (cls) {
             case 0, 2 -> {
-                int n = cls == 0 ? 60 : 12;
-                float rad = s * (cls == 0 ? 0.03f : 0.08f);
+                int n = cls == 0 ? 40 : 8;
+                float rad = s * (cls == 0 ? 0.045f : 0.12f);
                 for (int k = 0; k < n; k++) {
                     c.ellipse(r.nextFloat() * s, r.nextFloat() * s, rad, rad * (0.7f + 0.6f * r.nextFloat()), 0f,
                             r.nextFloat() < 0.5f ? 0.25f : -0.25f, null, 0);

@@ -79,7 +79,7 @@ public final class Task {
     }
 
     /** Masks nearest-resized to the logits' size (PyTorch's nearest: src = floor(dst · in / out)). */
-    static int[] resizeMasks(List<Sample> batch, int oh, int ow) {
+    public static int[] resizeMasks(List<Sample> batch, int oh, int ow) {
         int[] out = new int[batch.size() * oh * ow];
         for (int b = 0; b < batch.size(); b++) {
             Sample s = batch.get(b);

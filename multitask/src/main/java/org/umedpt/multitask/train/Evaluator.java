@@ -1,0 +1,87 @@
+package org.umedpt.multitask.train;
+
+import org.umedpt.multitask.data.Dataset;
+import org.umedpt.multitask.data.Sample;
+import org.umedpt.multitask.eval.ClassificationMetrics;
+import org.umedpt.multitask.eval.SegmentationMetrics;
+import org.umedpt.multitask.head.SharedBlocks;
+import org.umedpt.multitask.task.Task;
+import org.umedpt.multitask.task.TaskType;
+import org.umedpt.tensor.Backend;
+import org.umedpt.tensor.Graph;
+import org.umedpt.tensor.Tensor;
+import org.umedpt.tensor.memory.Arena;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates a task on a dataset in eval mode (no graph recording): classification → accuracy,
+ * balanced accuracy, macro-F1, AUROC; segmentation → mean Dice and IoU over foreground classes
+ * (class 0 is background), at the logits' resolution against the nearest-resized masks.
+ */
+public final class Evaluator {
+    private Evaluator() {}
+
+    public static Map<String, Double> evaluate(Backend backend, SharedBlocks shared, Task task, Dataset data, int batchSize) {
+        boolean wasTraining = shared.training();
+        shared.eval();
+        task.head.eval();
+        Arena arena = new Arena();
+        List<Integer> predicted = new ArrayList<>(), target = new ArrayList<>();
+        List<double[]> scores = new ArrayList<>();
+        try {
+            for (int start = 0; start < data.size(); start += batchSize) {
+                List<Sample> batch = new ArrayList<>();
+                for (int i = start; i < Math.min(data.size(), start + batchSize); i++) batch.add(data.get(i));
+                try (Graph g = new Graph(backend, arena, false)) {
+                    Tensor logits = task.logits(g, shared, Task.stack(g, batch), null);
+                    float[] l = logits.toArray();
+                    int c = task.classes;
+                    if (task.type == TaskType.SEGMENTATION) {
+                        int h = logits.dim(2), w = logits.dim(3);
+                        int[] masks = Task.resizeMasks(batch, h, w);
+                        for (int b = 0; b < batch.size(); b++) {
+                            for (int p = 0; p < h * w; p++) {
+                                int best = 0;
+                                for (int k = 1; k < c; k++) if (l[(b * c + k) * h * w + p] > l[(b * c + best) * h * w + p]) best = k;
+                                predicted.add(best);
+                                target.add(masks[b * h * w + p]);
+                            }
+                        }
+                    } else {
+                        for (int b = 0; b < batch.size(); b++) {
+                            double[] s = new double[c];
+                            int best = 0;
+                            for (int k = 0; k < c; k++) {
+                                s[k] = l[b * c + k];
+                                if (s[k] > s[best]) best = k;
+                            }
+                            scores.add(s);
+                            predicted.add(best);
+                            target.add(batch.get(b).label());
+                        }
+                    }
+                }
+            }
+        } finally {
+            shared.train(wasTraining);
+            task.head.train(wasTraining);
+        }
+        int[] p = predicted.stream().mapToInt(Integer::intValue).toArray(), t = target.stream().mapToInt(Integer::intValue).toArray();
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (task.type == TaskType.SEGMENTATION) {
+            double[] dice = SegmentationMetrics.dice(p, t, task.classes, -1), iou = SegmentationMetrics.iou(p, t, task.classes, -1);
+            m.put("dice", SegmentationMetrics.mean(java.util.Arrays.copyOfRange(dice, 1, dice.length)));
+            m.put("iou", SegmentationMetrics.mean(java.util.Arrays.copyOfRange(iou, 1, iou.length)));
+        } else {
+            m.put("accuracy", ClassificationMetrics.accuracy(p, t));
+            m.put("balanced_accuracy", ClassificationMetrics.balancedAccuracy(p, t, task.classes));
+            m.put("macro_f1", ClassificationMetrics.macroF1(p, t, task.classes));
+            m.put("auroc", ClassificationMetrics.aurocOneVsRest(scores.toArray(new double[0][]), t));
+        }
+        return m;
+    }
+}
