@@ -78,10 +78,12 @@ public final class SyntheticTasks {
     private static Sample cells(Rng r, int s, String task, float elongation) {
         Canvas c = new Canvas(s, s, 0.08f);
         int[] mask = new int[s * s];
-        int count = 1 + r.nextInt(12);
+        boolean det = task.equals("cells-det");
+        int count = 1 + r.nextInt(det ? 6 : 12);
+        float size = det ? 2f : 1f; // detection cells are larger: FCOS's finest level has stride 8
         List<Box> boxes = new ArrayList<>();
         for (int k = 0; k < count; k++) {
-            float rx = s * (0.04f + 0.04f * r.nextFloat());
+            float rx = s * size * (0.04f + 0.04f * r.nextFloat());
             float ry = elongation == 0.5f ? rx * (0.6f + 0.8f * r.nextFloat()) : rx * elongation;
             float cy = rx + 1 + r.nextFloat() * (s - 2 * rx - 2), cx = rx + 1 + r.nextFloat() * (s - 2 * rx - 2);
             float angle = (float) (Math.PI * r.nextFloat());
@@ -97,7 +99,7 @@ public final class SyntheticTasks {
             default -> -1;
         };
         return new Sample(c.toImage(), s, s, cls, null, task.equals("cells-seg") ? mask : null,
-                task.equals("cells-det") ? boxes : null);
+                det ? boxes : null);
     }
 
     /** A body ellipse with rib stripes; a bright lesion disk in half of the images. */

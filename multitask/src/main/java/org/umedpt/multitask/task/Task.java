@@ -2,7 +2,9 @@ package org.umedpt.multitask.task;
 
 import org.umedpt.multitask.data.Dataset;
 import org.umedpt.multitask.data.Sample;
+import org.umedpt.multitask.head.FcosHead;
 import org.umedpt.multitask.head.SharedBlocks;
+import org.umedpt.multitask.loss.Fcos;
 import org.umedpt.multitask.head.PixelDecoder;
 import org.umedpt.multitask.loss.TaskLoss;
 import org.umedpt.nn.Conv2d;
@@ -18,7 +20,7 @@ import java.util.List;
 /**
  * One task of a multi-task run: its data, its small head, its loss and its weight in the sum.
  * Heads: classification a Linear on the squeezer vector; segmentation a 3×3 conv from the pixel
- * embedding to the classes. The head is the task's own module, with its own optimizer in the
+ * embedding to the classes; detection an FCOS head on the shared neck. The head is the task's own module, with its own optimizer in the
  * trainer; everything else is shared.
  */
 public final class Task {
@@ -34,27 +36,47 @@ public final class Task {
         if (classes < 1 || batchSize < 1 || !(lossWeight >= 0)) {
             throw new IllegalArgumentException("task " + name + ": need classes >= 1, batch size >= 1, loss weight >= 0");
         }
-        if (type == TaskType.DETECTION) {
-            throw new IllegalArgumentException("task " + name + ": detection tasks are not implemented yet");
-        }
         this.name = name;
         this.type = type;
         this.classes = classes;
         this.data = data;
         this.batchSize = batchSize;
         this.lossWeight = lossWeight;
-        this.head = type == TaskType.SEGMENTATION ? new SegHead(classes, rng) : new ClsHead(featureDim, classes, rng);
+        this.head = switch (type) {
+            case SEGMENTATION -> new SegHead(classes, rng);
+            case DETECTION -> new FcosHead(classes, rng);
+            default -> new ClsHead(featureDim, classes, rng);
+        };
+    }
+
+    private SharedBlocks.Need need() {
+        return switch (type) {
+            case SEGMENTATION -> SharedBlocks.Need.PIXELS;
+            case DETECTION -> SharedBlocks.Need.LEVELS;
+            default -> SharedBlocks.Need.POOLED;
+        };
     }
 
     /** Logits of a batch: (B, classes) for classification, (B, classes, H/2, W/2) for segmentation. */
     public Tensor logits(Graph g, SharedBlocks shared, Tensor images, Rng rng) {
-        SharedBlocks.Features f = shared.forward(g, images, type != TaskType.SEGMENTATION, type == TaskType.SEGMENTATION, rng);
+        if (type == TaskType.DETECTION) throw new IllegalStateException("task " + name + ": detection has no logits; use detect()");
+        SharedBlocks.Features f = shared.forward(g, images, need(), rng);
         return type == TaskType.SEGMENTATION ? ((SegHead) head).conv.forward(g, f.pixels()) : ((ClsHead) head).fc.forward(g, f.pooled());
+    }
+
+    /** The FCOS head's outputs for a batch (detection tasks). */
+    public FcosHead.Outputs detect(Graph g, SharedBlocks shared, Tensor images, Rng rng) {
+        return ((FcosHead) head).forward(g, shared.forward(g, images, SharedBlocks.Need.LEVELS, rng).levels());
     }
 
     /** The weighted loss of a batch. */
     public Tensor loss(Graph g, SharedBlocks shared, List<Sample> batch, Rng rng) {
         Tensor images = stack(g, batch);
+        if (type == TaskType.DETECTION) {
+            FcosHead.Outputs out = detect(g, shared, images, rng);
+            Tensor loss = Fcos.loss(g, out, Fcos.assign(out.levelShapes(), batch.stream().map(Sample::boxes).toList(), classes));
+            return lossWeight == 1f ? loss : Ops.mul(g, loss, lossWeight);
+        }
         Tensor logits = logits(g, shared, images, rng);
         Tensor loss = switch (type) {
             case MULTICLASS -> TaskLoss.classification(g, logits, batch.stream().mapToInt(Sample::label).toArray());

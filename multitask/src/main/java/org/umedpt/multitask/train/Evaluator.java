@@ -2,7 +2,10 @@ package org.umedpt.multitask.train;
 
 import org.umedpt.multitask.data.Dataset;
 import org.umedpt.multitask.data.Sample;
+import org.umedpt.multitask.eval.Box;
 import org.umedpt.multitask.eval.ClassificationMetrics;
+import org.umedpt.multitask.eval.DetectionMetrics;
+import org.umedpt.multitask.loss.Fcos;
 import org.umedpt.multitask.eval.SegmentationMetrics;
 import org.umedpt.multitask.head.SharedBlocks;
 import org.umedpt.multitask.task.Task;
@@ -20,7 +23,8 @@ import java.util.Map;
 /**
  * Evaluates a task on a dataset in eval mode (no graph recording): classification → accuracy,
  * balanced accuracy, macro-F1, AUROC; segmentation → mean Dice and IoU over foreground classes
- * (class 0 is background), at the logits' resolution against the nearest-resized masks.
+ * (class 0 is background), at the logits' resolution against the nearest-resized masks;
+ * detection → AP@0.5 and COCO mAP@[.5:.95] of the decoded boxes.
  */
 public final class Evaluator {
     private Evaluator() {}
@@ -32,11 +36,17 @@ public final class Evaluator {
         Arena arena = new Arena();
         List<Integer> predicted = new ArrayList<>(), target = new ArrayList<>();
         List<double[]> scores = new ArrayList<>();
+        List<List<Box>> detections = new ArrayList<>(), truths = new ArrayList<>();
         try {
             for (int start = 0; start < data.size(); start += batchSize) {
                 List<Sample> batch = new ArrayList<>();
                 for (int i = start; i < Math.min(data.size(), start + batchSize); i++) batch.add(data.get(i));
                 try (Graph g = new Graph(backend, arena, false)) {
+                    if (task.type == TaskType.DETECTION) {
+                        detections.addAll(Fcos.decode(task.detect(g, shared, Task.stack(g, batch), null), batch.size(), 0.05f, 0.5f, 100));
+                        for (Sample s : batch) truths.add(s.boxes());
+                        continue;
+                    }
                     Tensor logits = task.logits(g, shared, Task.stack(g, batch), null);
                     float[] l = logits.toArray();
                     int c = task.classes;
@@ -72,6 +82,11 @@ public final class Evaluator {
         }
         int[] p = predicted.stream().mapToInt(Integer::intValue).toArray(), t = target.stream().mapToInt(Integer::intValue).toArray();
         Map<String, Double> m = new LinkedHashMap<>();
+        if (task.type == TaskType.DETECTION) {
+            m.put("ap50", DetectionMetrics.meanAp(detections, truths, task.classes, 0.5));
+            m.put("map", DetectionMetrics.cocoMap(detections, truths, task.classes));
+            return m;
+        }
         if (task.type == TaskType.SEGMENTATION) {
             double[] dice = SegmentationMetrics.dice(p, t, task.classes, -1), iou = SegmentationMetrics.iou(p, t, task.classes, -1);
             m.put("dice", SegmentationMetrics.mean(java.util.Arrays.copyOfRange(dice, 1, dice.length)));
