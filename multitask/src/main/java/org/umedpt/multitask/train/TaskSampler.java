@@ -18,6 +18,7 @@ public final class TaskSampler {
     private int[] order;
     private int position;
     private int epoch;
+    private long shuffleState; // generator state the current epoch's order was drawn from
 
     public TaskSampler(Dataset data, long seed) {
         if (data.size() == 0) throw new IllegalArgumentException("dataset " + data.name() + " is empty");
@@ -27,6 +28,7 @@ public final class TaskSampler {
     }
 
     private void reshuffle() {
+        shuffleState = rng.state();
         order = new int[data.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         for (int i = order.length - 1; i > 0; i--) {
@@ -52,5 +54,23 @@ public final class TaskSampler {
 
     public int epoch() {
         return epoch;
+    }
+
+    /** "epoch:position:state" — enough to continue exactly where this sampler is. */
+    public String state() {
+        return epoch + ":" + position + ":" + shuffleState;
+    }
+
+    /** Continues from a {@link #state()}. */
+    public void restore(String state) {
+        String[] p = state.split(":");
+        if (p.length != 3) throw new IllegalArgumentException("sampler state '" + state + "': expected epoch:position:state");
+        rng.restore(Long.parseLong(p[2]));
+        reshuffle();
+        epoch = Integer.parseInt(p[0]);
+        position = Integer.parseInt(p[1]);
+        if (position < 0 || position > order.length) {
+            throw new IllegalArgumentException("sampler state '" + state + "': position outside the dataset of " + order.length);
+        }
     }
 }
