@@ -111,6 +111,18 @@ public final class Graph implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Returns an arena tensor's memory before the graph closes, for reuse by the next allocation of
+     * the same size. For op authors, for temporaries of a backward pass (e.g. a recomputed im2col
+     * buffer); the tensor must not be used again. Views and heap tensors are ignored.
+     */
+    public void release(Tensor t) {
+        if (t.block() != null && t.arena() == arena) {
+            t.checkAlive();
+            arena.free(t.block());
+        }
+    }
+
     // ---------------------------------------------------------------- autograd
 
     /** True when an op on these inputs must be recorded: grad is on and some input needs a gradient. */

@@ -15,7 +15,9 @@ import org.umedpt.tensor.Tensor;
  *   Y'   (Cout, N·OH·OW)    = W (Cout, C·kh·kw) · cols        then permuted to (N, Cout, OH, OW), + bias
  *   dW  += dY' · colsᵀ       dcols = Wᵀ · dY'       dx += col2im(dcols)       db += Σ_{n,h,w} dY
  * </pre>
- * One large GEMM (rather than one per image) keeps all threads busy at small batch sizes.
+ * One large GEMM (rather than one per image) keeps all threads busy at small batch sizes. The
+ * column matrix is kh·kw times the input, so it is not kept for backward: it is released after the
+ * forward GEMM and recomputed in backward (as PyTorch's slow_conv2d does), like every temporary here.
  */
 public final class Conv2d {
     private Conv2d() {}
@@ -35,7 +37,7 @@ public final class Conv2d {
         ConvGeometry geo = ConvGeometry.of("conv2d", n, c, h, wd, kh, kw, stride, padding);
         int patch = geo.patchSize(), cols = n * geo.oh() * geo.ow(), plane = geo.oh() * geo.ow();
         Backend be = g.backend();
-        // A 1×1 stride-1 unpadded conv needs no im2col: cols is x itself, channel-major per image.
+        // A 1×1 stride-1 unpadded conv of one image needs no im2col: x is already (C, H·W).
         boolean pointwise = kh == 1 && kw == 1 && stride == 1 && padding == 0 && n == 1;
         Tensor col;
         if (pointwise) {
@@ -46,13 +48,21 @@ public final class Conv2d {
         }
         Tensor yT = g.empty(cout, n, plane);
         be.gemm(yT, w, col, 1, cout, cols, patch, false, false, 1f, 0f, 0, 0, 0);
+        if (!pointwise) g.release(col); // recomputed in backward: the column matrix is C·kh·kw times the input
         Tensor y = g.empty(n, cout, geo.oh(), geo.ow());
         be.permute(y, yT, new int[] {cout, n, plane}, new int[] {1, 0, 2}, false);
+        g.release(yT);
         if (bias != null) be.binary(y, org.umedpt.tensor.BinaryOp.ADD, y, bias, cout, plane, false);
         return g.record("conv2d", y, dy -> {
             Tensor dyT = g.empty(cout, n, plane);
             be.permute(dyT, dy, new int[] {n, cout, plane}, new int[] {1, 0, 2}, false);
-            if (w.requiresGrad()) be.gemm(g.gradFor(w), dyT, col, 1, cout, patch, cols, false, true, 1f, 1f, 0, 0, 0);
+            Tensor c2 = col;
+            if (!pointwise && w.requiresGrad()) {
+                c2 = g.empty(patch, cols);
+                be.im2col(c2, x, geo);
+            }
+            if (w.requiresGrad()) be.gemm(g.gradFor(w), dyT, c2, 1, cout, patch, cols, false, true, 1f, 1f, 0, 0, 0);
+            if (!pointwise && w.requiresGrad()) g.release(c2);
             if (bias != null && bias.requiresGrad()) be.reduceToMid(g.gradFor(bias), dy, n, cout, plane, true);
             if (x.requiresGrad()) {
                 if (pointwise) {
@@ -61,8 +71,10 @@ public final class Conv2d {
                     Tensor dcol = g.empty(patch, cols);
                     be.gemm(dcol, w, dyT, 1, patch, cols, cout, true, false, 1f, 0f, 0, 0, 0);
                     be.col2im(g.gradFor(x), dcol, geo);
+                    g.release(dcol);
                 }
             }
+            g.release(dyT);
         }, x, w, bias);
     }
 }

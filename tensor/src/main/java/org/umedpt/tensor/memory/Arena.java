@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Memory is a list of {@code float[]} chunks that only grows: a request that does not fit in the
  * current chunk moves on to the next one, allocating it the first time (chunk sizes double from
- * 4 MiB to 256 MiB; a larger request gets a chunk of its own size). Graphs of the same shape
+ * 4 MiB to 64 MiB, so at most one chunk's worth of memory is reserved beyond the need; a larger request gets a chunk of its own size). Graphs of the same shape
  * allocate in the same order, so after the first one no chunk is ever allocated again. This is what
  * keeps multi-task memory flat: the footprint is the largest single graph, not the sum over graphs.
  * Chunks are bounded so that the JVM never needs one huge contiguous array (a 2 GB array can fail
@@ -28,7 +28,7 @@ import java.util.Map;
 public final class Arena {
     /** Allocations are 16-float (64-byte) aligned. */
     private static final int GRANULE = 16;
-    private static final int FIRST_CHUNK = 1 << 20, MAX_CHUNK = 1 << 26; // floats: 4 MiB, 256 MiB
+    private static final int FIRST_CHUNK = 1 << 20, MAX_CHUNK = 1 << 24; // floats: 4 MiB, 64 MiB
 
     private final List<float[]> chunks = new ArrayList<>();
     private int current;   // index of the chunk being filled
