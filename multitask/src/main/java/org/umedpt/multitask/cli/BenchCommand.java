@@ -1,5 +1,9 @@
 package org.umedpt.multitask.cli;
 
+import org.umedpt.multitask.data.SyntheticTasks;
+import org.umedpt.multitask.head.SharedBlocks;
+import org.umedpt.multitask.task.Task;
+import org.umedpt.multitask.train.MultiTaskTrainer;
 import org.umedpt.nn.swin.SwinConfig;
 import org.umedpt.nn.swin.SwinEncoder;
 import org.umedpt.nn.swin.SwinOutput;
@@ -25,9 +29,10 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Quick performance checks.",
                 "gemm: GFLOP/s of the CPU GEMM on square sizes and Swin's attention shapes.",
-                "swin: training-step throughput (forward, cross-entropy, backward) of a Swin encoder with a 1000-class head."})
+                "swin: training-step throughput (forward, cross-entropy, backward) of a Swin encoder with a 1000-class head.",
+                "multitask: throughput of a multi-task round (one classification, segmentation and detection task)."})
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", defaultValue = "gemm", description = "What to measure: gemm (default) or swin.")
+    @Parameters(index = "0", defaultValue = "gemm", description = "What to measure: gemm (default), swin or multitask.")
     String what;
 
     @Option(names = "--config", split = ",", defaultValue = "nano",
@@ -60,7 +65,8 @@ final class BenchCommand implements Callable<Integer> {
         return switch (what) {
             case "gemm" -> gemm();
             case "swin" -> swin();
-            default -> throw new IllegalArgumentException("unknown benchmark '" + what + "'; available: gemm, swin");
+            case "multitask" -> multitask();
+            default -> throw new IllegalArgumentException("unknown benchmark '" + what + "'; available: gemm, swin, multitask");
         };
     }
 
@@ -95,6 +101,43 @@ final class BenchCommand implements Callable<Integer> {
                     System.out.printf("| %s | %d | %d | %d | %.0f | %.2f | %.0f | %.0f |%n", name, px, batch, t, med, batch * 1000 / med,
                             arena.highWaterBytes() / 1048576.0, peakRssMiB());
                 }
+            }
+        }
+        return 0;
+    }
+
+    @Option(names = "--mode", defaultValue = "accumulate", description = "multitask: accumulate or naive (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    /**
+     * nano at 112 px, one task of each type (cells-count, cells-seg, cells-det), batch per task
+     * {@code --batch}; img/s counts every task's images. Mirrors bench/peers/torch_multitask.py.
+     */
+    private int multitask() {
+        MultiTaskTrainer.Mode m = MultiTaskTrainer.Mode.valueOf(mode.toUpperCase());
+        System.out.println("| config | tasks | mode | batch/task | threads | ms/step | img/s | arena peak MiB | RSS peak MiB |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|");
+        for (int t : threads) {
+            try (CpuBackend cpu = new CpuBackend(t)) {
+                SwinConfig cfg = SwinConfig.named("nano").withStochasticDepth(0f);
+                Rng init = new Rng(1);
+                SharedBlocks shared = new SharedBlocks(cfg, init);
+                List<Task> tasks = new java.util.ArrayList<>();
+                for (String name : new String[] {"cells-count", "cells-seg", "cells-det"}) {
+                    SyntheticTasks.Spec s = SyntheticTasks.spec(name);
+                    tasks.add(new Task(name, s.type(), s.classes(), SyntheticTasks.dataset(name, 112, 64, 1), batch, 1f, cfg.numFeatures(), init));
+                }
+                MultiTaskTrainer trainer = new MultiTaskTrainer(cpu, shared, tasks, MultiTaskTrainer.Options.defaults(100).with(m));
+                double[] ms = new double[steps];
+                for (int s = -2; s < steps; s++) {
+                    long t0 = System.nanoTime();
+                    trainer.step();
+                    if (s >= 0) ms[s] = (System.nanoTime() - t0) / 1e6;
+                }
+                Arrays.sort(ms);
+                double med = ms[steps / 2];
+                System.out.printf("| nano | 3 | %s | %d | %d | %.0f | %.2f | %.0f | %.0f |%n", mode, batch, t, med, 3 * batch * 1000 / med,
+                        trainer.arena().highWaterBytes() / 1048576.0, peakRssMiB());
             }
         }
         return 0;
