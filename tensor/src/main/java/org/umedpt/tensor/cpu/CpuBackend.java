@@ -739,6 +739,15 @@ public final class CpuBackend implements Backend {
         });
     }
 
+    /** d[di + i] += s[si + i] for i < len. */
+    private static void addRun(float[] d, int di, float[] s, int si, int len) {
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector.fromArray(S, d, di + i).add(FloatVector.fromArray(S, s, si + i)).intoArray(d, di + i);
+        }
+        for (; i < len; i++) d[di + i] += s[si + i];
+    }
+
     private static void copyRun(float[] d, int di, float[] s, int si, int len, boolean acc) {
         if (acc) for (int i = 0; i < len; i++) d[di + i] += s[si + i];
         else System.arraycopy(s, si, d, di, len);
@@ -782,6 +791,13 @@ public final class CpuBackend implements Backend {
                             continue;
                         }
                         int xRow = xPlane + ih * g.w();
+                        if (g.stride() == 1) { // one contiguous run of the input row, zeros either side
+                            int lo = Math.max(0, g.pad() - j), hi = Math.min(g.ow(), g.w() + g.pad() - j);
+                            java.util.Arrays.fill(cd, d, d + Math.max(lo, 0), 0f);
+                            if (hi > lo) System.arraycopy(xd, xRow + lo - g.pad() + j, cd, d + lo, hi - lo);
+                            java.util.Arrays.fill(cd, d + Math.max(hi, lo), d + g.ow(), 0f);
+                            continue;
+                        }
                         for (int ow = 0; ow < g.ow(); ow++) {
                             int iw = ow * g.stride() - g.pad() + j;
                             cd[d + ow] = iw >= 0 && iw < g.w() ? xd[xRow + iw] : 0f;
@@ -809,6 +825,11 @@ public final class CpuBackend implements Backend {
                             int ih = oh * g.stride() - g.pad() + i;
                             if (ih < 0 || ih >= g.h()) continue;
                             int xRow = xPlane + ih * g.w(), s = src + oh * g.ow();
+                            if (g.stride() == 1) {
+                                int lo = Math.max(0, g.pad() - j), hi = Math.min(g.ow(), g.w() + g.pad() - j);
+                                if (hi > lo) addRun(xd, xRow + lo - g.pad() + j, cd, s + lo, hi - lo);
+                                continue;
+                            }
                             for (int ow = 0; ow < g.ow(); ow++) {
                                 int iw = ow * g.stride() - g.pad() + j;
                                 if (iw >= 0 && iw < g.w()) xd[xRow + iw] += cd[s + ow];

@@ -106,6 +106,37 @@ class CpuBackendParityTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void im2colAndCol2imMatchTheirDefinitions(int stride) {
+        Rng r = new Rng(stride);
+        org.umedpt.tensor.ConvGeometry g = org.umedpt.tensor.ConvGeometry.of("test", 2, 3, 7, 9, 3, 3, stride, 1);
+        Tensor x = Tensor.normal(r, 0, 1, 2, 3, 7, 9);
+        int plane = g.oh() * g.ow(), width = g.n() * plane;
+        for (CpuBackend be : new CpuBackend[] {one, two}) {
+            Tensor cols = Tensor.full(Float.NaN, g.patchSize(), width);
+            be.im2col(cols, x, g);
+            Tensor dcol = Tensor.normal(r, 0, 1, g.patchSize(), width), dx = Tensor.zeros(2, 3, 7, 9);
+            be.col2im(dx, dcol, g);
+            double[] ref = new double[dx.size()];
+            for (int row = 0; row < g.patchSize(); row++) {
+                int c = row / 9, i = row / 3 % 3, j = row % 3;
+                for (int n = 0; n < 2; n++) {
+                    for (int oh = 0; oh < g.oh(); oh++) {
+                        for (int ow = 0; ow < g.ow(); ow++) {
+                            int ih = oh * stride - 1 + i, iw = ow * stride - 1 + j, col = n * plane + oh * g.ow() + ow;
+                            boolean in = ih >= 0 && ih < 7 && iw >= 0 && iw < 9;
+                            float expected = in ? x.get(n, c, ih, iw) : 0f;
+                            assertEquals(expected, cols.get(row, col), "im2col row " + row + " col " + col);
+                            if (in) ref[((n * 3 + c) * 7 + ih) * 9 + iw] += dcol.get(row, col);
+                        }
+                    }
+                }
+            }
+            for (int k = 0; k < ref.length; k++) assertEquals(ref[k], dx.data()[k], 1e-5, "col2im at " + k);
+        }
+    }
+
     private static Tensor absPlus(Tensor x, float c) {
         float[] d = x.toArray();
         for (int i = 0; i < d.length; i++) d[i] = Math.abs(d[i]) + c;
