@@ -44,13 +44,23 @@ public final class MultiTaskTrainer {
      * @param warmupSteps  linear warm-up of the shared learning rate, then cosine to 0 at totalSteps
      */
     public record Options(Mode mode, float sharedLr, float headLr, float weightDecay, double clipNorm, int warmupSteps,
-                          int totalSteps, long seed) {
+                          int totalSteps, long seed, int tasksPerRound) {
+        public Options(Mode mode, float sharedLr, float headLr, float weightDecay, double clipNorm, int warmupSteps, int totalSteps,
+                       long seed) {
+            this(mode, sharedLr, headLr, weightDecay, clipNorm, warmupSteps, totalSteps, seed, 0);
+        }
+
         public static Options defaults(int totalSteps) {
             return new Options(Mode.ACCUMULATE, 1e-4f, 1e-3f, 1e-2f, 0, Math.min(100, totalSteps / 10), totalSteps, 0);
         }
 
         public Options with(Mode m) {
-            return new Options(m, sharedLr, headLr, weightDecay, clipNorm, warmupSteps, totalSteps, seed);
+            return new Options(m, sharedLr, headLr, weightDecay, clipNorm, warmupSteps, totalSteps, seed, tasksPerRound);
+        }
+
+        /** Each round trains k tasks drawn without replacement (0 = all tasks, in order). */
+        public Options withTasksPerRound(int k) {
+            return new Options(mode, sharedLr, headLr, weightDecay, clipNorm, warmupSteps, totalSteps, seed, k);
         }
     }
 
@@ -84,12 +94,16 @@ public final class MultiTaskTrainer {
         this.rng = new Rng(options.seed() ^ 0x5DEECE66DL);
     }
 
-    /** One round: every task once, then one shared update. Returns each task's (weighted) loss. */
+    /**
+     * One round: every task once (or {@code tasksPerRound} of them, drawn without replacement), then
+     * one shared update. Returns each trained task's (weighted) loss.
+     */
     public Map<String, Float> step() {
+        List<Task> round = roundTasks();
         List<List<Sample>> batches = new ArrayList<>();
-        for (Task t : tasks) batches.add(samplers.get(t.name).next(t.batchSize));
-        Map<String, Float> losses = backward(batches);
-        for (Task t : tasks) {
+        for (Task t : round) batches.add(samplers.get(t.name).next(t.batchSize));
+        Map<String, Float> losses = backward(round, batches);
+        for (Task t : round) {
             AdamW h = headOptimizers.get(t.name);
             h.step();
             h.zeroGrad();
@@ -108,6 +122,18 @@ public final class MultiTaskTrainer {
      * closed before the next opens.
      */
     public Map<String, Float> backward(List<List<Sample>> batches) {
+        return backward(tasks, batches);
+    }
+
+    private List<Task> roundTasks() {
+        int k = options.tasksPerRound();
+        if (k <= 0 || k >= tasks.size()) return tasks;
+        List<Task> pool = new ArrayList<>(tasks), chosen = new ArrayList<>();
+        for (int i = 0; i < k; i++) chosen.add(pool.remove(rng.nextInt(pool.size())));
+        return chosen;
+    }
+
+    private Map<String, Float> backward(List<Task> tasks, List<List<Sample>> batches) {
         Map<String, Float> losses = new LinkedHashMap<>();
         if (options.mode() == Mode.ACCUMULATE) {
             for (int i = 0; i < tasks.size(); i++) {
@@ -188,6 +214,11 @@ public final class MultiTaskTrainer {
 
     public Arena arena() {
         return arena;
+    }
+
+    /** The shared blocks' current learning rate. */
+    public float lr() {
+        return sharedOptimizer.lr();
     }
 
     public long stepsDone() {
