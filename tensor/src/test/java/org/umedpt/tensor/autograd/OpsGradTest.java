@@ -170,6 +170,10 @@ class OpsGradTest {
         Rng r = rng(9);
         Tensor x = input(r, 1f, 2, 3, 9, 11), w = input(r, 0.5f, 5, 3, 3, 3), b = input(r, 1f, 5);
         gc.check("conv 3x3 s2 p1", g -> Ops.conv2d(g, x, w, b, 2, 1), x, w, b);
+        Tensor xs = input(r, 1f, 2, 3, 6, 7), ws = input(r, 0.5f, 4, 3, 3, 3), bs = input(r, 1f, 4);
+        gc.check("conv 3x3 s1 p1", g -> Ops.conv2d(g, xs, ws, bs, 1, 1), xs, ws, bs);
+        Tensor x5 = input(r, 1f, 1, 2, 6, 6), w5 = input(r, 0.5f, 3, 2, 5, 5);
+        gc.check("conv 5x5 s1 p2", g -> Ops.conv2d(g, x5, w5, null, 1, 2), x5, w5);
         Tensor x1 = input(r, 1f, 1, 4, 7, 5), w1 = input(r, 0.5f, 6, 4, 1, 1);
         gc.check("conv 1x1 pointwise", g -> Ops.conv2d(g, x1, w1, null, 1, 0), x1, w1);
         Tensor x2 = input(r, 1f, 2, 3, 8, 12), w2 = input(r, 0.5f, 4, 3, 4, 4), b2 = input(r, 1f, 4);
