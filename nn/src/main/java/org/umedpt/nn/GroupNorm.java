@@ -39,6 +39,15 @@ public final class GroupNorm extends Module {
                     + ", H, W), got " + x.describe());
         }
         int n = x.dim(0), h = x.dim(2), w = x.dim(3);
+        if (groups == 1) {
+            // One group: LayerNorm over (C·H·W) with the per-channel affine expanded to (C, H·W) —
+            // one full-size output instead of three (normalised, scaled, shifted).
+            Tensor zeros = g.zeros(channels, h * w);
+            Tensor wExp = Ops.add(g, zeros, Ops.reshape(g, weight, channels, 1));
+            Tensor bExp = Ops.add(g, zeros, Ops.reshape(g, bias, channels, 1));
+            Tensor flat = Ops.reshape(g, x, n, channels * h * w);
+            return Ops.reshape(g, Ops.layerNorm(g, flat, Ops.reshape(g, wExp, -1), Ops.reshape(g, bExp, -1), eps), n, channels, h, w);
+        }
         Tensor flat = Ops.reshape(g, x, n, groups, channels / groups * h * w);
         Tensor norm = Ops.reshape(g, Ops.layerNorm(g, flat, null, null, eps), n, channels, h, w);
         Tensor scaled = Ops.mul(g, norm, Ops.reshape(g, weight, 1, channels, 1, 1));
