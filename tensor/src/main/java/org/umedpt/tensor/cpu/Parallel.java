@@ -2,7 +2,6 @@ package org.umedpt.tensor.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntConsumer;
 
 /**
  * A fixed team of worker threads owned by one {@link CpuBackend} (no global pool). Work is split
@@ -89,13 +88,6 @@ final class Parallel implements AutoCloseable {
             this.body = null;
             busy = false;
         }
-    }
-
-    /** Runs body(i) for i in [0, n), in parallel chunks. */
-    void forEach(int n, int grain, IntConsumer body) {
-        forRange(n, grain, (part, from, to) -> {
-            for (int i = from; i < to; i++) body.accept(i);
-        });
     }
 
     private void work(int part) {
