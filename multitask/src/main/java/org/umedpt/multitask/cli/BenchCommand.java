@@ -115,8 +115,8 @@ final class BenchCommand implements Callable<Integer> {
      */
     private int multitask() {
         MultiTaskTrainer.Mode m = MultiTaskTrainer.Mode.valueOf(mode.toUpperCase());
-        System.out.println("| config | tasks | mode | batch/task | threads | ms/step | img/s | arena peak MiB | RSS peak MiB |");
-        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| config | tasks | mode | batch/task | threads | ms/step | img/s | arena peak MiB | RSS peak MiB | arena reserved MiB |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         for (int t : threads) {
             try (CpuBackend cpu = new CpuBackend(t)) {
                 SwinConfig cfg = SwinConfig.named("nano").withStochasticDepth(0f);
@@ -136,8 +136,8 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 Arrays.sort(ms);
                 double med = ms[steps / 2];
-                System.out.printf("| nano | 3 | %s | %d | %d | %.0f | %.2f | %.0f | %.0f |%n", mode, batch, t, med, 3 * batch * 1000 / med,
-                        trainer.arena().highWaterBytes() / 1048576.0, peakRssMiB());
+                System.out.printf("| nano | 3 | %s | %d | %d | %.0f | %.2f | %.0f | %.0f | %.0f |%n", mode, batch, t, med, 3 * batch * 1000 / med,
+                        trainer.arena().highWaterBytes() / 1048576.0, peakRssMiB(), trainer.arena().reservedBytes() / 1048576.0);
             }
         }
         return 0;
