@@ -73,8 +73,6 @@ from torch import nn
 from torchvision.models.swin_transformer import (
     PatchMerging,
     PatchMergingV2,
-    ShiftedWindowAttention,
-    ShiftedWindowAttentionV2,
     SwinTransformer,
     SwinTransformerBlock,
     SwinTransformerBlockV2,
@@ -83,6 +81,7 @@ from torchvision.models.swin_transformer import (
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from safetensors_io import read_safetensors, write_safetensors  # noqa: E402
+from swin_perturb import perturb  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -199,22 +198,6 @@ def build(cfg, head_classes):
         block=block,
         downsample_layer=down,
     )
-
-
-def perturb(model):
-    """In-place, float32, global RNG, named_modules() order (as make_swin_goldens.py)."""
-    with torch.no_grad():
-        for _, m in model.named_modules():
-            if isinstance(m, nn.LayerNorm):
-                m.weight.copy_(1 + 0.1 * torch.randn_like(m.weight))
-                m.bias.copy_(0.1 * torch.randn_like(m.bias))
-            elif isinstance(m, (nn.Linear, nn.Conv2d)):
-                if m.bias is not None:
-                    m.bias.copy_(0.05 * torch.randn_like(m.bias))
-            elif isinstance(m, ShiftedWindowAttentionV2):
-                m.logit_scale.copy_(math.log(10.0) + 0.2 * torch.randn_like(m.logit_scale))
-            elif isinstance(m, ShiftedWindowAttention):
-                m.relative_position_bias_table.copy_(0.1 * torch.randn_like(m.relative_position_bias_table))
 
 
 def load_torch_state(path):

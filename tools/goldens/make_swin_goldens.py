@@ -64,7 +64,6 @@ to a multiple of 8, tensors sorted by name, contiguous offsets), as in make_gold
 """
 
 import argparse
-import math
 import os
 import sys
 
@@ -75,8 +74,6 @@ from torch import nn
 from torchvision.models.swin_transformer import (
     PatchMerging,
     PatchMergingV2,
-    ShiftedWindowAttention,
-    ShiftedWindowAttentionV2,
     SwinTransformer,
     SwinTransformerBlock,
     SwinTransformerBlockV2,
@@ -85,6 +82,7 @@ from torchvision.models.swin_transformer import (
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from safetensors_io import read_safetensors, write_safetensors  # noqa: E402
+from swin_perturb import perturb  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(REPO, "nn", "src", "test", "resources", "goldens")
@@ -122,22 +120,6 @@ def config(variant):
 def build(variant):
     block, down = VARIANTS[variant]
     return SwinTransformer(block=block, downsample_layer=down, **config(variant))
-
-
-def perturb(model):
-    """In-place, float32, global RNG, named_modules() order (see module docstring)."""
-    with torch.no_grad():
-        for _, m in model.named_modules():
-            if isinstance(m, nn.LayerNorm):
-                m.weight.copy_(1 + 0.1 * torch.randn_like(m.weight))
-                m.bias.copy_(0.1 * torch.randn_like(m.bias))
-            elif isinstance(m, (nn.Linear, nn.Conv2d)):
-                if m.bias is not None:
-                    m.bias.copy_(0.05 * torch.randn_like(m.bias))
-            elif isinstance(m, ShiftedWindowAttentionV2):
-                m.logit_scale.copy_(math.log(10.0) + 0.2 * torch.randn_like(m.logit_scale))
-            elif isinstance(m, ShiftedWindowAttention):
-                m.relative_position_bias_table.copy_(0.1 * torch.randn_like(m.relative_position_bias_table))
 
 
 def forward_parts(model, x):

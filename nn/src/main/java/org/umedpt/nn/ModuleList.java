@@ -15,13 +15,6 @@ public final class ModuleList<M extends Module> extends Module {
         return m;
     }
 
-    /** Adds {@code m} under an explicit index (Sequential slots that hold parameter-less layers are skipped). */
-    public M put(int index, M m) {
-        child(Integer.toString(index), m);
-        items.add(m);
-        return m;
-    }
-
     public List<M> items() {
         return Collections.unmodifiableList(items);
     }

@@ -213,10 +213,6 @@ public final class Graph implements AutoCloseable {
         arena.release();
     }
 
-    public boolean isClosed() {
-        return closed;
-    }
-
     private void checkOpen() {
         if (closed) throw new IllegalStateException("Graph is closed: open a new Graph for the next computation");
     }

@@ -111,7 +111,7 @@ public final class Arena {
         return inUseFloats * Float.BYTES;
     }
 
-    /** The most bytes ever in use at once, across all graphs since creation (or {@link #resetHighWater()}). */
+    /** The most bytes ever in use at once, across all graphs since creation. */
     public long highWaterBytes() {
         return highWaterFloats * Float.BYTES;
     }
@@ -126,10 +126,6 @@ public final class Arena {
     /** Number of allocations since creation. */
     public long allocationCount() {
         return allocations;
-    }
-
-    public void resetHighWater() {
-        highWaterFloats = inUseFloats;
     }
 
     /** Marks the arena as owned by an open graph; a second open graph on it is a lifecycle error. */
