@@ -62,6 +62,7 @@ Cases and parameters (metadata keys in brackets)
 | conv2d               | c1          | x(2,3,9,11) w(5,3,3,3) b(5) -> y(2,5,5,6)          | F.conv2d [stride=2, padding=1, dilation=1, groups=1] |
 |                      | c2          | x(1,3,16,12) w(8,3,4,4) b(8) -> y(1,8,4,3)         | F.conv2d [stride=4, padding=0, dilation=1, groups=1] (patch embed) |
 |                      | c3          | x(2,4,7,7) w(6,4,1,1) b(6) -> y(2,6,7,7)           | F.conv2d [stride=1, padding=0, dilation=1, groups=1] |
+|                      | c4          | x(2,6,5,7) w(20,6,3,3) b(20) -> y(2,20,5,7)        | F.conv2d [stride=1, padding=1, dilation=1, groups=1] (same, 20 out) |
 | pool                 | maxpool     | x(2,3,9,11) distinct values -> y(2,3,5,6)          | F.max_pool2d [kernel=3, stride=2, padding=1] (pad = -inf) |
 |                      | avgpool     | x(2,3,8,10) -> y(2,3,4,5)                          | F.avg_pool2d [kernel=2, stride=2, padding=0] |
 |                      | avgpool_pad | x(2,3,9,11) -> y(2,3,5,6)                          | F.avg_pool2d [kernel=3, stride=2, padding=1, count_include_pad=true] |
@@ -269,6 +270,7 @@ def f_conv2d():
         ("c1", (2, 3, 9, 11), (5, 3, 3, 3), 2, 1, ""),
         ("c2", (1, 3, 16, 12), (8, 3, 4, 4), 4, 0, "patch embedding"),
         ("c3", (2, 4, 7, 7), (6, 4, 1, 1), 1, 0, "1x1"),
+        ("c4", (2, 6, 5, 7), (20, 6, 3, 3), 1, 1, "same padding, >= 16 output channels (transposed weight gradient)"),
     ]:
         x, w, b = gf.randn(*xs), gf.randn(*ws), gf.randn(ws[0])
         params = {"op": "F.conv2d", "stride": stride, "padding": pad, "dilation": 1, "groups": 1,

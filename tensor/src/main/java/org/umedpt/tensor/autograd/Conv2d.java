@@ -20,6 +20,9 @@ import org.umedpt.tensor.Tensor;
  * forward GEMM and recomputed in backward (as PyTorch's slow_conv2d does), like every temporary here.
  */
 public final class Conv2d {
+    /** From this many output channels the weight gradient is computed transposed (see backward). */
+    static final int TRANSPOSED_DW_MIN_COUT = 16;
+
     private Conv2d() {}
 
     /** x (N, C, H, W); w (Cout, C, kh, kw); bias (Cout) or null. */
@@ -61,7 +64,16 @@ public final class Conv2d {
                 c2 = g.empty(patch, cols);
                 be.im2col(c2, x, geo);
             }
-            if (w.requiresGrad()) be.gemm(g.gradFor(w), dyT, c2, 1, cout, patch, cols, false, true, 1f, 1f, 0, 0, 0);
+            if (w.requiresGrad() && cout >= TRANSPOSED_DW_MIN_COUT) {
+                // dWᵀ = cols · dY'ᵀ reads the column matrix in place and packs only dY' (cout rows);
+                // dW = dY' · colsᵀ would transpose-pack all C·kh·kw rows of it.
+                Tensor dwT = g.empty(patch, cout);
+                be.gemm(dwT, c2, dyT, 1, patch, cout, cols, false, true, 1f, 0f, 0, 0, 0);
+                be.permute(g.gradFor(w).view(cout, patch), dwT, new int[] {patch, cout}, new int[] {1, 0}, true);
+                g.release(dwT);
+            } else if (w.requiresGrad()) {
+                be.gemm(g.gradFor(w), dyT, c2, 1, cout, patch, cols, false, true, 1f, 1f, 0, 0, 0);
+            }
             if (!pointwise && w.requiresGrad()) g.release(c2);
             if (bias != null && bias.requiresGrad()) be.reduceToMid(g.gradFor(bias), dy, n, cout, plane, true);
             if (x.requiresGrad()) {

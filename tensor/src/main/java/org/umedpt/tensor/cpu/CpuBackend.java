@@ -777,9 +777,16 @@ public final class CpuBackend implements Backend {
         float[] cd = cols.data(), xd = x.data();
         int co = cols.offset(), xo = x.offset();
         int plane = g.oh() * g.ow(), width = g.n() * plane;
+        boolean same = isSamePadded(g);
         par.forRange(g.patchSize(), 1, (part, from, to) -> {
             for (int r = from; r < to; r++) {
                 int ch = r / (g.kh() * g.kw()), i = (r / g.kw()) % g.kh(), j = r % g.kw();
+                if (same) {
+                    for (int n = 0; n < g.n(); n++) {
+                        shiftPlane(cd, co + r * width + n * plane, xd, xo + (n * g.c() + ch) * plane, g.h(), g.w(), i - g.pad(), j - g.pad());
+                    }
+                    continue;
+                }
                 for (int n = 0; n < g.n(); n++) {
                     int xPlane = xo + (n * g.c() + ch) * g.h() * g.w();
                     int dst = co + r * width + n * plane;
@@ -814,10 +821,17 @@ public final class CpuBackend implements Backend {
         int xo = dX.offset(), co = dCols.offset();
         int plane = g.oh() * g.ow(), width = g.n() * plane, kk = g.kh() * g.kw();
         // parallel over channels: the rows of one channel only touch that channel of dX
+        boolean same = isSamePadded(g);
         par.forRange(g.c(), 1, (part, from, to) -> {
             for (int ch = from; ch < to; ch++) {
                 for (int r = ch * kk; r < (ch + 1) * kk; r++) {
                     int i = (r / g.kw()) % g.kh(), j = r % g.kw();
+                    if (same) {
+                        for (int n = 0; n < g.n(); n++) {
+                            addShiftedPlane(xd, xo + (n * g.c() + ch) * plane, cd, co + r * width + n * plane, g.h(), g.w(), i - g.pad(), j - g.pad());
+                        }
+                        continue;
+                    }
                     for (int n = 0; n < g.n(); n++) {
                         int xPlane = xo + (n * g.c() + ch) * g.h() * g.w();
                         int src = co + r * width + n * plane;
@@ -839,6 +853,47 @@ public final class CpuBackend implements Backend {
                 }
             }
         });
+    }
+
+    /**
+     * A stride-1 window whose output is as large as its input ("same" padding, e.g. 3×3 pad 1). Then
+     * an im2col row of one image is the input plane shifted by (di, dj): one contiguous copy plus a
+     * few zeros, rather than a copy per output row (which cost more than the GEMM on small planes).
+     */
+    private static boolean isSamePadded(ConvGeometry g) {
+        return g.stride() == 1 && g.oh() == g.h() && g.ow() == g.w();
+    }
+
+    /** dst[oh, ow] = src[oh + di, ow + dj] inside the h×w plane, 0 outside. */
+    private static void shiftPlane(float[] dst, int d, float[] src, int s, int h, int w, int di, int dj) {
+        int plane = h * w, shift = di * w + dj;
+        int lo = Math.max(0, -shift), hi = Math.min(plane, plane - shift);
+        if (hi <= lo) {
+            java.util.Arrays.fill(dst, d, d + plane, 0f);
+            return;
+        }
+        java.util.Arrays.fill(dst, d, d + lo, 0f);
+        System.arraycopy(src, s + lo + shift, dst, d + lo, hi - lo);
+        java.util.Arrays.fill(dst, d + hi, d + plane, 0f);
+        // the linear copy wrapped |dj| columns of each row around from the neighbouring row
+        int c0 = dj < 0 ? 0 : w - dj, c1 = dj < 0 ? Math.min(w, -dj) : w;
+        for (int row = d; row < d + plane; row += w) {
+            for (int col = Math.max(c0, 0); col < c1; col++) dst[row + col] = 0f;
+        }
+    }
+
+    /** The adjoint of {@link #shiftPlane}: dx[oh + di, ow + dj] += dcol[oh, ow] where inside the plane. */
+    private static void addShiftedPlane(float[] dx, int x, float[] dcol, int s, int h, int w, int di, int dj) {
+        int r0 = Math.max(0, -di), r1 = Math.min(h, h - di), c0 = Math.max(0, -dj), c1 = Math.min(w, w - dj);
+        if (r1 <= r0 || c1 <= c0) return;
+        if (dj == 0) { // whole rows: one contiguous run
+            addRun(dx, x + (r0 + di) * w, dcol, s + r0 * w, (r1 - r0) * w);
+            return;
+        }
+        for (int row = r0; row < r1; row++) {
+            int xi = x + (row + di) * w + dj, si = s + row * w;
+            for (int col = c0; col < c1; col++) dx[xi + col] += dcol[si + col];
+        }
     }
 
     @Override

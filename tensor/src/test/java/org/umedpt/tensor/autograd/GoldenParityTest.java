@@ -103,6 +103,7 @@ class GoldenParityTest {
         check("conv2d.safetensors", "c1", (g, t) -> Ops.conv2d(g, t.get("x"), t.get("w"), t.get("b"), 2, 1), "x", "w", "b");
         check("conv2d.safetensors", "c2", (g, t) -> Ops.conv2d(g, t.get("x"), t.get("w"), t.get("b"), 4, 0), "x", "w", "b");
         check("conv2d.safetensors", "c3", (g, t) -> Ops.conv2d(g, t.get("x"), t.get("w"), t.get("b"), 1, 0), "x", "w", "b");
+        check("conv2d.safetensors", "c4", (g, t) -> Ops.conv2d(g, t.get("x"), t.get("w"), t.get("b"), 1, 1), "x", "w", "b");
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.umedpt.tensor.cpu;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.umedpt.tensor.BinaryOp;
 import org.umedpt.tensor.Rng;
@@ -106,34 +107,37 @@ class CpuBackendParityTest {
         }
     }
 
+    /** kernel, stride, padding, height, width: "same" windows (the shifted-plane path) and the general path. */
     @ParameterizedTest
-    @ValueSource(ints = {1, 2})
-    void im2colAndCol2imMatchTheirDefinitions(int stride) {
-        Rng r = new Rng(stride);
-        org.umedpt.tensor.ConvGeometry g = org.umedpt.tensor.ConvGeometry.of("test", 2, 3, 7, 9, 3, 3, stride, 1);
-        Tensor x = Tensor.normal(r, 0, 1, 2, 3, 7, 9);
+    @CsvSource({"3,1,1,7,9", "3,2,1,7,9", "3,1,1,1,1", "3,1,1,2,2", "3,1,1,1,5", "5,1,2,4,3", "1,1,0,3,4", "3,1,0,5,6", "3,1,2,4,4"})
+    void im2colAndCol2imMatchTheirDefinitions(int k, int stride, int pad, int h, int w) {
+        Rng r = new Rng(k * 31 + stride * 7 + h);
+        int n = 2, c = 3, kk = k * k;
+        org.umedpt.tensor.ConvGeometry g = org.umedpt.tensor.ConvGeometry.of("test", n, c, h, w, k, k, stride, pad);
+        Tensor x = Tensor.normal(r, 0, 1, n, c, h, w);
         int plane = g.oh() * g.ow(), width = g.n() * plane;
         for (CpuBackend be : new CpuBackend[] {one, two}) {
             Tensor cols = Tensor.full(Float.NaN, g.patchSize(), width);
             be.im2col(cols, x, g);
-            Tensor dcol = Tensor.normal(r, 0, 1, g.patchSize(), width), dx = Tensor.zeros(2, 3, 7, 9);
-            be.col2im(dx, dcol, g);
+            Tensor dcol = Tensor.normal(r, 0, 1, g.patchSize(), width), dx = Tensor.normal(r, 0, 1, n, c, h, w);
             double[] ref = new double[dx.size()];
+            for (int q = 0; q < ref.length; q++) ref[q] = dx.data()[q];
+            be.col2im(dx, dcol, g);
             for (int row = 0; row < g.patchSize(); row++) {
-                int c = row / 9, i = row / 3 % 3, j = row % 3;
-                for (int n = 0; n < 2; n++) {
+                int ch = row / kk, i = row / k % k, j = row % k;
+                for (int b = 0; b < n; b++) {
                     for (int oh = 0; oh < g.oh(); oh++) {
                         for (int ow = 0; ow < g.ow(); ow++) {
-                            int ih = oh * stride - 1 + i, iw = ow * stride - 1 + j, col = n * plane + oh * g.ow() + ow;
-                            boolean in = ih >= 0 && ih < 7 && iw >= 0 && iw < 9;
-                            float expected = in ? x.get(n, c, ih, iw) : 0f;
+                            int ih = oh * stride - pad + i, iw = ow * stride - pad + j, col = b * plane + oh * g.ow() + ow;
+                            boolean in = ih >= 0 && ih < h && iw >= 0 && iw < w;
+                            float expected = in ? x.get(b, ch, ih, iw) : 0f;
                             assertEquals(expected, cols.get(row, col), "im2col row " + row + " col " + col);
-                            if (in) ref[((n * 3 + c) * 7 + ih) * 9 + iw] += dcol.get(row, col);
+                            if (in) ref[((b * c + ch) * h + ih) * w + iw] += dcol.get(row, col);
                         }
                     }
                 }
             }
-            for (int k = 0; k < ref.length; k++) assertEquals(ref[k], dx.data()[k], 1e-5, "col2im at " + k);
+            for (int q = 0; q < ref.length; q++) assertEquals(ref[q], dx.data()[q], 1e-5, "col2im at " + q);
         }
     }
 
