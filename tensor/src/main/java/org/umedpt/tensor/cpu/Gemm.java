@@ -59,12 +59,14 @@ final class Gemm {
      */
     static void gemm(Parallel par, Workspace[] ws, int self, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                      float[] c, int cOff, int m, int n, int k, float alpha, float beta) {
-        scaleC(c, cOff, m * n, beta);
-        if (alpha == 0f || k == 0 || m == 0 || n == 0) return;
-        if ((long) m * n * k <= SMALL) {
-            naive(a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, alpha);
+        if (alpha == 0f || k == 0 || m == 0 || n == 0 || (long) m * n * k <= SMALL) {
+            scaleC(c, cOff, m * n, beta);
+            if (alpha != 0f && k > 0) naive(a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, alpha);
             return;
         }
+        if (beta != 0f) scaleC(c, cOff, m * n, beta);
+        // beta = 0: the first K block stores its tiles instead of adding them (C is never read)
+        final boolean overwrite = beta == 0f;
         int threads = par == null ? 1 : par.threads();
         int lda = transA ? m : k, ldb = transB ? k : n;
         for (int jc = 0; jc < n; jc += NC) {
@@ -72,6 +74,7 @@ final class Gemm {
             final int panels = (nc + NR - 1) / NR;
             for (int pc = 0; pc < k; pc += KC) {
                 final int kc = Math.min(KC, k - pc), pcf = pc;
+                final boolean store = overwrite && pc == 0;
                 final float[] bp = ws[self].bp(panels * NR * kc);
                 if (threads > 1 && panels >= 2 * threads) {
                     par.forRange(panels, 1, (part, from, to) -> packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, bp, from, to));
@@ -80,14 +83,14 @@ final class Gemm {
                 }
                 final boolean splitRows = m >= 2 * MR * threads || panels < threads;
                 if (threads == 1) {
-                    block(ws[self], a, aOff, lda, transA, bp, c, cOff, n, alpha, pcf, kc, jcf, nc, 0, m, 0, panels);
+                    block(ws[self], a, aOff, lda, transA, bp, c, cOff, n, alpha, store, pcf, kc, jcf, nc, 0, m, 0, panels);
                 } else if (splitRows) {
                     int rowBlocks = (m + MR - 1) / MR;
                     par.forRange(rowBlocks, 1, (part, from, to) -> block(ws[part], a, aOff, lda, transA, bp, c, cOff, n, alpha,
-                            pcf, kc, jcf, nc, from * MR, Math.min(m, to * MR), 0, panels));
+                            store, pcf, kc, jcf, nc, from * MR, Math.min(m, to * MR), 0, panels));
                 } else {
                     par.forRange(panels, 1, (part, from, to) -> block(ws[part], a, aOff, lda, transA, bp, c, cOff, n, alpha,
-                            pcf, kc, jcf, nc, 0, m, from, to));
+                            store, pcf, kc, jcf, nc, 0, m, from, to));
                 }
             }
         }
@@ -95,7 +98,7 @@ final class Gemm {
 
     /** C rows [r0, r1) × B panels [p0, p1) of the current (jc, pc) block. */
     private static void block(Workspace w, float[] a, int aOff, int lda, boolean transA, float[] bp, float[] c, int cOff, int ldc,
-                              float alpha, int pc, int kc, int jc, int nc, int r0, int r1, int p0, int p1) {
+                              float alpha, boolean store, int pc, int kc, int jc, int nc, int r0, int r1, int p0, int p1) {
         float[] ap = w.ap(((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * kc);
         float[] tile = w.tile;
         for (int ic = r0; ic < r1; ic += MC) {
@@ -110,8 +113,8 @@ final class Gemm {
                 for (int ir = 0; ir < mc; ir += MR) {
                     int mr = Math.min(MR, mc - ir);
                     int ci = cOff + (ic + ir) * ldc + jc + jp * NR;
-                    if (ir < full) kernelDirect(kc, a, aOff + (ic + ir) * lda + pc, lda, bp, bi, c, ci, ldc, alpha, nr, tile);
-                    else kernel(kc, ap, (ir - full) * kc, bp, bi, c, ci, ldc, alpha, mr, nr, tile);
+                    if (ir < full) kernelDirect(kc, a, aOff + (ic + ir) * lda + pc, lda, bp, bi, c, ci, ldc, alpha, store, nr, tile);
+                    else kernel(kc, ap, (ir - full) * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
                 }
             }
         }
@@ -173,7 +176,7 @@ final class Gemm {
      * (measured: 12 GFLOP/s with heap allocation in the loop vs 116 inline). The accumulators leave
      * through the {@code tile} array.
      */
-    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
+    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, float alpha, boolean store,
                        int mr, int nr, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
                 c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
@@ -254,7 +257,8 @@ final class Gemm {
         c101.intoArray(tile, 336);
         c110.intoArray(tile, 352);
         c111.intoArray(tile, 368);
-        addTile(tile, c, ci, ldc, alpha, mr, nr);
+        if (store) storeTile(tile, c, ci, ldc, alpha, mr, nr);
+        else addTile(tile, c, ci, ldc, alpha, mr, nr);
     }
 
     /**
@@ -263,7 +267,7 @@ final class Gemm {
      * more than it saves (8 % of a swin_t step went to packing).
      */
     static void kernelDirect(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
-                             int nr, float[] tile) {
+                             boolean store, int nr, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
                 c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
                 c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
@@ -354,7 +358,8 @@ final class Gemm {
         c101.intoArray(tile, 336);
         c110.intoArray(tile, 352);
         c111.intoArray(tile, 368);
-        addTile(tile, c, ci, ldc, alpha, MR, nr);
+        if (store) storeTile(tile, c, ci, ldc, alpha, MR, nr);
+        else addTile(tile, c, ci, ldc, alpha, MR, nr);
     }
 
     /**
@@ -374,6 +379,23 @@ final class Gemm {
             for (int r = 0; r < mr; r++) {
                 int row = ci + r * ldc;
                 for (int j = 0; j < nr; j++) c[row + j] += alpha * tile[r * NR + j];
+            }
+        }
+    }
+
+    /** C[0:mr, 0:nr] = alpha · tile: the first K block of a beta = 0 product, which need not read C. */
+    private static void storeTile(float[] tile, float[] c, int ci, int ldc, float alpha, int mr, int nr) {
+        if (nr == NR) {
+            FloatVector al = FloatVector.broadcast(S, alpha);
+            for (int r = 0; r < mr; r++) {
+                int row = ci + r * ldc;
+                FloatVector.fromArray(S, tile, r * NR).mul(al).intoArray(c, row);
+                FloatVector.fromArray(S, tile, r * NR + 16).mul(al).intoArray(c, row + 16);
+            }
+        } else {
+            for (int r = 0; r < mr; r++) {
+                int row = ci + r * ldc;
+                for (int j = 0; j < nr; j++) c[row + j] = alpha * tile[r * NR + j];
             }
         }
     }

@@ -48,6 +48,7 @@ class GemmTest {
         out.add(Arguments.of(49, 49, 32, false, true, 16, 1f, 0f, seed++));   // attention QKᵀ
         out.add(Arguments.of(49, 32, 49, false, false, 16, 1f, 0f, seed++));  // attention ·V
         out.add(Arguments.of(37, 41, 300, true, false, 3, 0.5f, 1f, seed++)); // accumulate
+        out.add(Arguments.of(30, 70, 300, false, false, 1, 0.5f, 0f, seed++)); // overwrite, scaled, two K blocks
         out.add(Arguments.of(65, 33, 129, false, true, 2, -2f, 0.25f, seed++));
         out.add(Arguments.of(3, 5, 7, false, false, 4, 1f, 0.5f, seed));
         return out.stream();
