@@ -20,8 +20,11 @@ import org.umedpt.tensor.Tensor;
  * forward GEMM and recomputed in backward (as PyTorch's slow_conv2d does), like every temporary here.
  */
 public final class Conv2d {
-    /** From this many output channels the weight gradient is computed transposed (see backward). */
-    static final int TRANSPOSED_DW_MIN_COUT = 16;
+    /**
+     * Up to this many output channels the weight gradient is computed transposed (see backward): then
+     * dWᵀ's rows are short enough for a CPU GEMM to read the column matrix in place rather than pack it.
+     */
+    static final int TRANSPOSED_DW_MAX_COUT = 192;
 
     private Conv2d() {}
 
@@ -64,9 +67,10 @@ public final class Conv2d {
                 c2 = g.empty(patch, cols);
                 be.im2col(c2, x, geo);
             }
-            if (w.requiresGrad() && cout >= TRANSPOSED_DW_MIN_COUT) {
+            if (w.requiresGrad() && cout <= TRANSPOSED_DW_MAX_COUT) {
                 // dWᵀ = cols · dY'ᵀ reads the column matrix in place and packs only dY' (cout rows);
-                // dW = dY' · colsᵀ would transpose-pack all C·kh·kw rows of it.
+                // dW = dY' · colsᵀ would transpose-pack all C·kh·kw rows of it. Even for 1–4 output
+                // channels (FCOS heads), where most of each 32-wide tile is padding, this is faster.
                 Tensor dwT = g.empty(patch, cout);
                 be.gemm(dwT, c2, dyT, 1, patch, cout, cols, false, true, 1f, 0f, 0, 0, 0);
                 be.permute(g.gradFor(w).view(cout, patch), dwT, new int[] {patch, cout}, new int[] {1, 0}, true);

@@ -891,8 +891,7 @@ public final class CpuBackend implements Backend {
             return;
         }
         for (int row = r0; row < r1; row++) {
-            int xi = x + (row + di) * w + dj, si = s + row * w;
-            for (int col = c0; col < c1; col++) dx[xi + col] += dcol[si + col];
+            addRun(dx, x + (row + di) * w + dj + c0, dcol, s + row * w + c0, c1 - c0);
         }
     }
 

@@ -179,7 +179,9 @@ class OpsGradTest {
         Tensor x2 = input(r, 1f, 2, 3, 8, 12), w2 = input(r, 0.5f, 4, 3, 4, 4), b2 = input(r, 1f, 4);
         gc.check("conv 4x4 s4 patch embed", g -> Ops.conv2d(g, x2, w2, b2, 4, 0), x2, w2, b2);
         Tensor xw = input(r, 1f, 1, 2, 4, 5), ww = input(r, 0.5f, 16, 2, 3, 3), bw = input(r, 1f, 16);
-        gc.check("conv 3x3 s1 p1, 16 out (transposed dW)", g -> Ops.conv2d(g, xw, ww, bw, 1, 1), xw, ww, bw);
+        gc.check("conv 3x3 s1 p1, 16 out", g -> Ops.conv2d(g, xw, ww, bw, 1, 1), xw, ww, bw);
+        Tensor xd = input(r, 1f, 1, 1, 3, 2), wd = input(r, 0.5f, 193, 1, 3, 3);
+        gc.check("conv 3x3, 193 out (dW not transposed)", g -> Ops.conv2d(g, xd, wd, null, 1, 1), xd, wd);
     }
 
     @Test
