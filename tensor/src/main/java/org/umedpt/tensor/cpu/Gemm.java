@@ -128,7 +128,8 @@ final class Gemm {
             if (transA) { // op(A)[i][p] = A[p][i]: MR contiguous floats per p
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + i0 + ir;
-                    System.arraycopy(a, src, ap, idx, mr);
+                    // an element loop, not System.arraycopy: a 12-float copy is dominated by the call
+                    for (int r = 0; r < mr; r++) ap[idx + r] = a[src + r];
                     for (int r = mr; r < MR; r++) ap[idx + r] = 0f;
                     idx += MR;
                 }
@@ -152,7 +153,13 @@ final class Gemm {
             int j0 = jc + jp * NR;
             int nr = Math.min(NR, nc - jp * NR);
             int idx = jp * NR * kc;
-            if (!transB) {
+            if (!transB && nr == NR) { // two vector moves per row: cheaper than a 32-float arraycopy call
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + j0, dst = idx + p * NR;
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + 16).intoArray(bp, dst + 16);
+                }
+            } else if (!transB) {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(b, bOff + (pc + p) * ldb + j0, bp, idx + p * NR, nr);
                     for (int j = nr; j < NR; j++) bp[idx + p * NR + j] = 0f;
