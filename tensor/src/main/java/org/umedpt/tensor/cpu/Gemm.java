@@ -99,7 +99,7 @@ final class Gemm {
     /** C rows [r0, r1) × B panels [p0, p1) of the current (jc, pc) block. */
     private static void block(Workspace w, float[] a, int aOff, int lda, boolean transA, float[] bp, float[] c, int cOff, int ldc,
                               float alpha, boolean store, int pc, int kc, int jc, int nc, int r0, int r1, int p0, int p1) {
-        float[] ap = w.ap(((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * kc);
+        float[] ap = w.ap(((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * kc + S.length()); // slack: see packA
         float[] tile = w.tile;
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
@@ -128,9 +128,14 @@ final class Gemm {
             if (transA) { // op(A)[i][p] = A[p][i]: MR contiguous floats per p
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + i0 + ir;
-                    // an element loop, not System.arraycopy: a 12-float copy is dominated by the call
-                    for (int r = 0; r < mr; r++) ap[idx + r] = a[src + r];
-                    for (int r = mr; r < MR; r++) ap[idx + r] = 0f;
+                    if (mr == MR && src + S.length() <= a.length) {
+                        // one 16-lane move (a short copy loop costs ~2 cycles an element); the 4 lanes
+                        // past the panel row are overwritten by the next row or land in ap's slack
+                        FloatVector.fromArray(S, a, src).intoArray(ap, idx);
+                    } else {
+                        for (int r = 0; r < mr; r++) ap[idx + r] = a[src + r];
+                        for (int r = mr; r < MR; r++) ap[idx + r] = 0f;
+                    }
                     idx += MR;
                 }
             } else {
@@ -382,10 +387,13 @@ final class Gemm {
                 FloatVector.fromArray(S, tile, r * NR).fma(al, FloatVector.fromArray(S, c, row)).intoArray(c, row);
                 FloatVector.fromArray(S, tile, r * NR + 16).fma(al, FloatVector.fromArray(S, c, row + 16)).intoArray(c, row + 16);
             }
-        } else {
+        } else { // a 16-lane vector for the first half when it is full (e.g. a 16-wide head dimension)
+            FloatVector al = FloatVector.broadcast(S, alpha);
+            int half = nr >= 16 ? 16 : 0;
             for (int r = 0; r < mr; r++) {
                 int row = ci + r * ldc;
-                for (int j = 0; j < nr; j++) c[row + j] += alpha * tile[r * NR + j];
+                if (half > 0) FloatVector.fromArray(S, tile, r * NR).fma(al, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+                for (int j = half; j < nr; j++) c[row + j] += alpha * tile[r * NR + j];
             }
         }
     }
@@ -400,9 +408,12 @@ final class Gemm {
                 FloatVector.fromArray(S, tile, r * NR + 16).mul(al).intoArray(c, row + 16);
             }
         } else {
+            FloatVector al = FloatVector.broadcast(S, alpha);
+            int half = nr >= 16 ? 16 : 0;
             for (int r = 0; r < mr; r++) {
                 int row = ci + r * ldc;
-                for (int j = 0; j < nr; j++) c[row + j] = alpha * tile[r * NR + j];
+                if (half > 0) FloatVector.fromArray(S, tile, r * NR).mul(al).intoArray(c, row);
+                for (int j = half; j < nr; j++) c[row + j] = alpha * tile[r * NR + j];
             }
         }
     }
