@@ -692,8 +692,8 @@ public final class CpuBackend implements Backend {
                 for (int a = 0; a < rank - 1; a++) src += idx[a] * oStride[a];
                 int dst = oo + o * innerLen;
                 if (innerStride == 1) {
-                    if (accumulate) for (int i = 0; i < innerLen; i++) od[dst + i] += xd[src + i];
-                    else System.arraycopy(xd, src, od, dst, innerLen);
+                    if (accumulate) addRun(od, dst, xd, src, innerLen);
+                    else moveRun(od, dst, xd, src, innerLen);
                 } else if (accumulate) {
                     for (int i = 0; i < innerLen; i++) od[dst + i] += xd[src + i * innerStride];
                 } else {
@@ -716,8 +716,7 @@ public final class CpuBackend implements Backend {
         par.forRange(outer, Math.max(1, ELEMENT_GRAIN / Math.max(run, 1)), (part, from, to) -> {
             for (int o = from; o < to; o++) {
                 int d = dO + (o * dstAxis + dstStart) * inner, s = so + (o * srcAxis + srcStart) * inner;
-                if (accumulate) for (int i = 0; i < run; i++) dd[d + i] += sd[s + i];
-                else System.arraycopy(sd, s, dd, d, run);
+                copyRun(dd, d, sd, s, run, accumulate);
             }
         });
     }
@@ -748,9 +747,23 @@ public final class CpuBackend implements Backend {
         for (; i < len; i++) d[di + i] += s[si + i];
     }
 
+    /**
+     * d[di : di+len] = s[si : si+len]. Short runs (an attention head's 16 floats when heads are split
+     * or merged) move as vectors: a System.arraycopy call costs more than the copy at that length.
+     */
+    private static void moveRun(float[] d, int di, float[] s, int si, int len) {
+        if (len >= 256) {
+            System.arraycopy(s, si, d, di, len);
+            return;
+        }
+        int i = 0;
+        for (; i <= len - L; i += L) FloatVector.fromArray(S, s, si + i).intoArray(d, di + i);
+        for (; i < len; i++) d[di + i] = s[si + i];
+    }
+
     private static void copyRun(float[] d, int di, float[] s, int si, int len, boolean acc) {
-        if (acc) for (int i = 0; i < len; i++) d[di + i] += s[si + i];
-        else System.arraycopy(s, si, d, di, len);
+        if (acc) addRun(d, di, s, si, len);
+        else moveRun(d, di, s, si, len);
     }
 
     @Override
