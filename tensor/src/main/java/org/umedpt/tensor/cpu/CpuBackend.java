@@ -100,13 +100,33 @@ public final class CpuBackend implements Backend {
         float decay = 1 - lr * weightDecay, stepSize = lr / bc1, sqrtBc2 = (float) Math.sqrt(bc2);
         float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2);
         par.forRange(p.size(), ELEMENT_GRAIN, (part, from, to) -> {
-            for (int i = from; i < to; i++) {
+            int i = from + adamWVector(pd, po, gd, go, md, mo, vd, vo, from, to, b1, b2, c1, c2, decay, stepSize, sqrtBc2, eps);
+            for (; i < to; i++) {
                 float gi = gd[go + i];
                 float mi = md[mo + i] = b1 * md[mo + i] + c1 * gi;
                 float vi = vd[vo + i] = b2 * vd[vo + i] + c2 * gi * gi;
                 pd[po + i] = pd[po + i] * decay - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps);
             }
         });
+    }
+
+    /**
+     * The AdamW update of elements [from, from + returned count) in whole vectors, with the scalar
+     * loop's operations in its order (so results are bit-identical wherever a split falls).
+     */
+    private static int adamWVector(float[] pd, int po, float[] gd, int go, float[] md, int mo, float[] vd, int vo, int from, int to,
+                                   float b1, float b2, float c1, float c2, float decay, float stepSize, float sqrtBc2, float eps) {
+        int len = (to - from) / L * L;
+        for (int i = from; i < from + len; i += L) {
+            FloatVector gi = FloatVector.fromArray(S, gd, go + i);
+            FloatVector mi = FloatVector.fromArray(S, md, mo + i).mul(b1).add(gi.mul(c1));
+            FloatVector vi = FloatVector.fromArray(S, vd, vo + i).mul(b2).add(gi.mul(c2).mul(gi));
+            mi.intoArray(md, mo + i);
+            vi.intoArray(vd, vo + i);
+            FloatVector denom = vi.sqrt().div(sqrtBc2).add(eps);
+            FloatVector.fromArray(S, pd, po + i).mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(pd, po + i);
+        }
+        return len;
     }
 
     // ================================================================ GEMM

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * micro-kernel (24 accumulators of 16 lanes: AVX-512) does the multiply-adds. Transposes are
  * absorbed by the packing routines, so one kernel serves all four cases.
  *
- * <p>Reference: {@link #naive}, the plain triple loop, used for small products and in tests.
- * Measured numbers and the peer comparison are in {@code bench/RESULTS.md}; background in
+ * <p>Products too small to pack go through {@link #small}; tests check every path against a
+ * float64 reference. Measured numbers and the peer comparison are in {@code bench/RESULTS.md}; background in
  * {@code ../shared/notes/cpu-gemm.md} (why 12×32, KC = 256, and -XX:-TieredCompilation).
  *
  * <p>C is row-major (m, n) with leading dimension n; A is (m, k) or, transposed, stored (k, m);
@@ -61,7 +61,7 @@ final class Gemm {
                      float[] c, int cOff, int m, int n, int k, float alpha, float beta) {
         if (alpha == 0f || k == 0 || m == 0 || n == 0 || (long) m * n * k <= SMALL) {
             scaleC(c, cOff, m * n, beta);
-            if (alpha != 0f && k > 0) naive(a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, alpha);
+            if (alpha != 0f && k > 0) small(ws[self], a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, alpha);
             return;
         }
         if (beta != 0f) scaleC(c, cOff, m * n, beta);
@@ -427,20 +427,35 @@ final class Gemm {
         }
     }
 
-    /** The scalar reference: C += alpha · op(A) · op(B) (C already scaled by beta). */
-    static void naive(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+    /**
+     * C += alpha · op(A) · op(B) for products too small to pack (e.g. the 16×16×16 attention of a
+     * 4×4 window with 16-wide heads): op(B) is made row-major (transposed into the workspace if
+     * needed), then each 16 columns of a C row accumulate in one vector over k.
+     */
+    static void small(Workspace w, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                       float[] c, int cOff, int m, int n, int k, float alpha) {
-        int lda = transA ? m : k, ldb = transB ? k : n;
+        float[] bb = b;
+        int bo = bOff;
+        if (transB) { // stored (n, k) → row-major (k, n)
+            bb = w.bp(k * n);
+            bo = 0;
+            for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) bb[p * n + j] = b[bOff + j * k + p];
+        }
+        int vn = n / S.length() * S.length();
         for (int i = 0; i < m; i++) {
-            for (int p = 0; p < k; p++) {
-                float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                int ci = cOff + i * n;
-                if (!transB) {
-                    int bi = bOff + p * ldb;
-                    for (int j = 0; j < n; j++) c[ci + j] += av * b[bi + j];
-                } else {
-                    for (int j = 0; j < n; j++) c[ci + j] += av * b[bOff + j * ldb + p];
+            int ci = cOff + i * n;
+            for (int j0 = 0; j0 < vn; j0 += S.length()) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0; p < k; p++) {
+                    float av = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
+                    acc = FloatVector.fromArray(S, bb, bo + p * n + j0).fma(FloatVector.broadcast(S, av), acc);
                 }
+                acc.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, ci + j0)).intoArray(c, ci + j0);
+            }
+            for (int j = vn; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) sum += (transA ? a[aOff + p * m + i] : a[aOff + i * k + p]) * bb[bo + p * n + j];
+                c[ci + j] += alpha * sum;
             }
         }
     }

@@ -83,6 +83,30 @@ class CpuBackendParityTest {
         }
     }
 
+    /** The vector AdamW step equals the scalar update element for element, wherever thread splits fall. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 13, 129, 4099, 70001})
+    void adamWStepMatchesTheScalarUpdate(int n) {
+        Rng r = new Rng(n + 3);
+        Tensor g = Tensor.normal(r, 0, 1, n), m0 = Tensor.normal(r, 0, 0.1f, n), v0 = absPlus(Tensor.normal(r, 0, 0.01f, n), 0f);
+        Tensor p0 = Tensor.normal(r, 0, 1, n);
+        float lr = 1e-3f, wd = 0.01f, eps = 1e-8f, bc1 = 0.19f, bc2 = 0.0297f;
+        for (CpuBackend be : new CpuBackend[] {one, two}) {
+            Tensor p = Tensor.of(p0.toArray(), n), m = Tensor.of(m0.toArray(), n), v = Tensor.of(v0.toArray(), n);
+            be.adamWStep(p, g, m, v, lr, 0.9, 0.999, eps, wd, bc1, bc2);
+            float decay = 1 - lr * wd, step = lr / bc1, sq = (float) Math.sqrt(bc2);
+            for (int i = 0; i < n; i++) {
+                float gi = g.data()[i];
+                float mi = 0.9f * m0.data()[i] + (float) (1 - 0.9) * gi;
+                float vi = 0.999f * v0.data()[i] + (float) (1 - 0.999) * gi * gi;
+                float pi = p0.data()[i] * decay - step * mi / ((float) Math.sqrt(vi) / sq + eps);
+                assertEquals(mi, m.data()[i], "m at " + i);
+                assertEquals(vi, v.data()[i], "v at " + i);
+                assertEquals(pi, p.data()[i], "p at " + i);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 129, 4099})
     void rowOpsAgreeAcrossThreadCounts(int cols) {

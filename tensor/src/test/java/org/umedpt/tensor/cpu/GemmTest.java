@@ -37,7 +37,7 @@ class GemmTest {
     static Stream<Arguments> cases() {
         int[][] shapes = {
                 {1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {13, 129, 300}, {200, 37, 513}, {257, 97, 64}, {49, 49, 32}, {12, 32, 256},
-                {385, 70, 31}};
+                {385, 70, 31}, {16, 16, 16}, {20, 33, 9}};
         List<Arguments> out = new ArrayList<>();
         int seed = 0;
         for (int[] s : shapes) {
