@@ -381,6 +381,13 @@ public final class CpuBackend implements Backend {
     public void reduceToMid(Tensor out, Tensor x, int outer, int mid, int inner, boolean accumulate) {
         float[] od = out.data(), xd = x.data();
         int oo = out.offset(), xo = x.offset();
+        if (inner == 1 && outer == 1) { // nothing to reduce (the gradient of an equal-shape operand, e.g. a residual add)
+            par.forRange(mid, ELEMENT_GRAIN, (part, from, to) -> {
+                if (accumulate) addRun(od, oo + from, xd, xo + from, to - from);
+                else moveRun(od, oo + from, xd, xo + from, to - from);
+            });
+            return;
+        }
         if (inner == 1 && outer > 1) { // column sums of an (outer, mid) matrix: vectorise along mid
             par.forRange(mid, Math.max(L, 4096 / Math.max(1, outer)), (part, from, to) -> columnSums(od, oo, xd, xo, outer, mid, from, to, accumulate));
             return;

@@ -77,6 +77,11 @@ class CpuBackendParityTest {
                 for (int i = 0; i < n; i++) s += a.data()[m * n + i];
                 assertEquals(s, red.data()[m], 1e-4 * Math.sqrt(n));
             }
+            Tensor same = Tensor.full(1f, 3, n); // nothing to reduce: copy or accumulate
+            be.reduceToMid(same, a, 1, 3 * n, 1, true);
+            for (int i = 0; i < 3 * n; i++) close(1 + a.data()[i], same.data()[i], "reduceToMid += at " + i);
+            be.reduceToMid(same, a, 1, 3 * n, 1, false);
+            for (int i = 0; i < 3 * n; i++) close(a.data()[i], same.data()[i], "reduceToMid = at " + i);
             Tensor y = Tensor.full(2f, 3, n);
             be.axpy(y, -0.5f, a);
             for (int i = 0; i < 3 * n; i++) close(2 - 0.5 * a.data()[i], y.data()[i], "axpy at " + i);
