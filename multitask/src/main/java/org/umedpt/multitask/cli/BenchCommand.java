@@ -109,12 +109,22 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "accumulate", description = "multitask: accumulate or naive (default: ${DEFAULT-VALUE}).")
     String mode;
 
+    @Option(names = "--tasks", defaultValue = "3", description = "multitask: 1 = classification only, 2 = + segmentation, "
+            + "3 = + detection (default: ${DEFAULT-VALUE}); as the PyTorch peer's --tasks.")
+    int taskCount;
+
     /**
      * nano at 112 px, one task of each type (cells-count, cells-seg, cells-det), batch per task
      * {@code --batch}; img/s counts every task's images. Mirrors bench/peers/torch_multitask.py.
      */
     private int multitask() {
-        MultiTaskTrainer.Mode m = MultiTaskTrainer.Mode.valueOf(mode.toUpperCase());
+        MultiTaskTrainer.Mode m;
+        try {
+            m = MultiTaskTrainer.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--mode must be accumulate or naive, got '" + mode + "'");
+        }
+        if (taskCount < 1 || taskCount > 3) throw new IllegalArgumentException("--tasks must be 1, 2 or 3, got " + taskCount);
         System.out.println("| config | tasks | mode | batch/task | threads | ms/step | img/s | arena peak MiB | RSS peak MiB | arena reserved MiB |");
         System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         for (int t : threads) {
@@ -123,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
                 Rng init = new Rng(1);
                 SharedBlocks shared = new SharedBlocks(cfg, init);
                 List<Task> tasks = new java.util.ArrayList<>();
-                for (String name : new String[] {"cells-count", "cells-seg", "cells-det"}) {
+                for (String name : java.util.Arrays.copyOf(new String[] {"cells-count", "cells-seg", "cells-det"}, taskCount)) {
                     SyntheticTasks.Spec s = SyntheticTasks.spec(name);
                     tasks.add(new Task(name, s.type(), s.classes(), SyntheticTasks.dataset(name, 112, 64, 1), batch, 1f, cfg.numFeatures(), init));
                 }
@@ -136,7 +146,8 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 Arrays.sort(ms);
                 double med = ms[steps / 2];
-                System.out.printf("| nano | 3 | %s | %d | %d | %.0f | %.2f | %.0f | %.0f | %.0f |%n", mode, batch, t, med, 3 * batch * 1000 / med,
+                System.out.printf("| nano | %d | %s | %d | %d | %.0f | %.2f | %.0f | %.0f | %.0f |%n", taskCount, mode, batch, t, med,
+                        taskCount * batch * 1000 / med,
                         trainer.arena().highWaterBytes() / 1048576.0, peakRssMiB(), trainer.arena().reservedBytes() / 1048576.0);
             }
         }
