@@ -25,6 +25,8 @@ final class Gemm {
     static final int NC = 2048;
     /** Below this many multiply-adds the packed path costs more than it saves. */
     static final long SMALL = 24L * 24 * 24;
+    /** From this many packed B floats per block, packing is split across threads even with few panels. */
+    static final long PARALLEL_PACK_MIN = 1 << 13;
     /**
      * Up to this many columns of C, row-major A is read in place rather than packed: a packed A panel
      * is reused once per 32-column B panel, so with few panels packing does not pay. Measured at 1
@@ -77,9 +79,12 @@ final class Gemm {
                 final boolean store = overwrite && pc == 0;
                 final float[] bp = ws[self].bp(panels * NR * kc);
                 if (threads > 1 && panels >= 2 * threads) {
-                    par.forRange(panels, 1, (part, from, to) -> packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, bp, from, to));
+                    par.forRange(panels, 1, (part, from, to) -> packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, bp, from, to, 0, kc));
+                } else if (threads > 1 && (long) kc * panels * NR >= PARALLEL_PACK_MIN) {
+                    // few, deep panels (a narrow B, e.g. a weight gradient's 48 columns): split the rows
+                    par.forRange(kc, 16, (part, from, to) -> packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, bp, 0, panels, from, to));
                 } else {
-                    packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, bp, 0, panels);
+                    packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, bp, 0, panels, 0, kc);
                 }
                 final boolean splitRows = m >= 2 * MR * threads || panels < threads;
                 if (threads == 1) {
@@ -152,20 +157,24 @@ final class Gemm {
         }
     }
 
-    /** Packs op(B)[pc : pc+kc, jc : jc+nc] panels [from, to) into NR-column panels; pads columns with 0. */
-    static void packB(float[] b, int bOff, int ldb, boolean transB, int pc, int kc, int jc, int nc, float[] bp, int from, int to) {
+    /**
+     * Packs op(B)[pc : pc+kc, jc : jc+nc] panels [from, to), rows [p0, p1) of each, into NR-column
+     * panels; pads columns with 0.
+     */
+    static void packB(float[] b, int bOff, int ldb, boolean transB, int pc, int kc, int jc, int nc, float[] bp, int from, int to,
+                      int p0, int p1) {
         for (int jp = from; jp < to; jp++) {
             int j0 = jc + jp * NR;
             int nr = Math.min(NR, nc - jp * NR);
             int idx = jp * NR * kc;
             if (!transB && nr == NR) { // two vector moves per row: cheaper than a 32-float arraycopy call
-                for (int p = 0; p < kc; p++) {
+                for (int p = p0; p < p1; p++) {
                     int src = bOff + (pc + p) * ldb + j0, dst = idx + p * NR;
                     FloatVector.fromArray(S, b, src).intoArray(bp, dst);
                     FloatVector.fromArray(S, b, src + 16).intoArray(bp, dst + 16);
                 }
             } else if (!transB) {
-                for (int p = 0; p < kc; p++) {
+                for (int p = p0; p < p1; p++) {
                     System.arraycopy(b, bOff + (pc + p) * ldb + j0, bp, idx + p * NR, nr);
                     for (int j = nr; j < NR; j++) bp[idx + p * NR + j] = 0f;
                 }
@@ -173,9 +182,9 @@ final class Gemm {
                 for (int j = 0; j < NR; j++) {
                     if (j < nr) {
                         int src = bOff + (j0 + j) * ldb + pc;
-                        for (int p = 0; p < kc; p++) bp[idx + p * NR + j] = b[src + p];
+                        for (int p = p0; p < p1; p++) bp[idx + p * NR + j] = b[src + p];
                     } else {
-                        for (int p = 0; p < kc; p++) bp[idx + p * NR + j] = 0f;
+                        for (int p = p0; p < p1; p++) bp[idx + p * NR + j] = 0f;
                     }
                 }
             }
