@@ -52,6 +52,7 @@ class LearningTest {
                 double[] fl = firstLast.get(t.name);
                 Map<String, Double> m = Evaluator.evaluate(cpu, shared, t, SyntheticTasks.dataset(t.name, t.data.height(), 128, 99), 32);
                 report.append(t.name).append(": loss ").append(String.format("%.3f -> %.3f ", fl[0], fl[1])).append(m).append('\n');
+                System.out.print("LearningTest " + report.substring(report.lastIndexOf(t.name))); // the measured values, in the CI log
                 assertTrue(fl[1] < fl[0], t.name + " loss did not fall:\n" + report);
                 switch (t.type) {
                     case SEGMENTATION -> assertTrue(m.get("dice") >= 0.7, "Dice below 0.7:\n" + report);
