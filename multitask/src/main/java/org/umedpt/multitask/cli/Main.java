@@ -35,6 +35,11 @@ public final class Main implements Runnable {
                 cmd.getErr().println("umedpt " + cmd.getCommandName() + ": " + ex.getMessage());
                 return 2;
             }
+            if (ex instanceof java.io.IOException) { // e.g. an output folder that cannot be created
+                cmd.getErr().println("umedpt " + cmd.getCommandName() + ": cannot read or write " + ex.getMessage() + " ("
+                        + ex.getClass().getSimpleName() + ")");
+                return 2;
+            }
             throw ex;
         });
         return cl.execute(args);

@@ -88,4 +88,25 @@ class FeaturesCommandTest {
         String msg = buf.toString();
         assertTrue(msg.contains("no tensor named 'input'") && msg.contains("[images]"), msg);
     }
+
+    @Test
+    void anUnwritableOutputIsOneClearLine() {
+        Path blocked = dir.resolve("a-file");
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        PrintStream err = System.err;
+        int code;
+        try {
+            java.nio.file.Files.writeString(blocked, "not a folder");
+            System.setErr(new PrintStream(buf));
+            code = Main.run("memprofile", "--config", "nano", "--tasks", "1", "--modes", "accumulate", "--out",
+                    blocked.resolve("out").toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals(2, code);
+        String msg = buf.toString().trim();
+        assertTrue(msg.startsWith("umedpt memprofile: cannot read or write") && msg.contains("a-file") && !msg.contains("\tat "), msg);
+    }
 }
