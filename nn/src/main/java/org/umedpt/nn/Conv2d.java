@@ -25,4 +25,9 @@ public final class Conv2d extends Module {
     public Tensor forward(Graph g, Tensor x) {
         return Ops.conv2d(g, x, weight, bias, stride, padding);
     }
+
+    /** This conv on several maps (e.g. pyramid levels sharing a head) in one GEMM; the same values as {@link #forward} on each. */
+    public java.util.List<Tensor> forward(Graph g, java.util.List<Tensor> xs) {
+        return Ops.conv2dShared(g, xs, weight, bias, stride, padding);
+    }
 }

@@ -114,10 +114,23 @@ public interface Backend extends AutoCloseable {
     // ------------------------------------------------------------ images (NCHW)
 
     /** cols (c·kh·kw, n·oh·ow) from x (n, c, h, w), zero padding. */
-    void im2col(Tensor cols, Tensor x, ConvGeometry g);
+    default void im2col(Tensor cols, Tensor x, ConvGeometry g) {
+        im2col(cols, x, g, g.n() * g.oh() * g.ow(), 0);
+    }
+
+    /**
+     * im2col into the columns [colOffset, colOffset + n·oh·ow) of a wider matrix with {@code ld}
+     * columns (several maps convolved by one GEMM).
+     */
+    void im2col(Tensor cols, Tensor x, ConvGeometry g, int ld, int colOffset);
 
     /** dX (n, c, h, w) += the adjoint of im2col applied to dCols. */
-    void col2im(Tensor dX, Tensor dCols, ConvGeometry g);
+    default void col2im(Tensor dX, Tensor dCols, ConvGeometry g) {
+        col2im(dX, dCols, g, g.n() * g.oh() * g.ow(), 0);
+    }
+
+    /** col2im from the columns [colOffset, colOffset + n·oh·ow) of a matrix with {@code ld} columns. */
+    void col2im(Tensor dX, Tensor dCols, ConvGeometry g, int ld, int colOffset);
 
     /** y (n, c, oh, ow) = window max; argmax holds the in-plane index h·w of each max (padding never wins). */
     void maxPoolForward(Tensor y, Tensor argmax, Tensor x, ConvGeometry g);

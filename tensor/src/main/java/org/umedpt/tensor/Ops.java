@@ -141,6 +141,24 @@ public final class Ops {
         return Conv2d.apply(g, x, w, bias, stride, padding);
     }
 
+    /**
+     * One convolution applied to several maps (same batch and channels, any sizes — e.g. the levels
+     * of a feature pyramid through a shared head) as one GEMM; the same values as a conv2d per map.
+     */
+    public static java.util.List<Tensor> conv2dShared(Graph g, java.util.List<Tensor> xs, Tensor w, Tensor bias, int stride, int padding) {
+        Tensor flat = Conv2d.applyShared(g, xs.toArray(new Tensor[0]), w, bias, stride, padding);
+        java.util.List<Tensor> out = new java.util.ArrayList<>(xs.size());
+        int off = 0;
+        for (Tensor x : xs) {
+            int oh = (x.dim(2) + 2 * padding - w.dim(2)) / stride + 1, ow = (x.dim(3) + 2 * padding - w.dim(3)) / stride + 1;
+            int len = x.dim(0) * w.dim(0) * oh * ow;
+            out.add(xs.size() == 1 ? reshape(g, flat, x.dim(0), w.dim(0), oh, ow)
+                    : reshape(g, slice(g, flat, 0, off, off + len), x.dim(0), w.dim(0), oh, ow));
+            off += len;
+        }
+        return out;
+    }
+
     public static Tensor maxPool2d(Graph g, Tensor x, int kernel, int stride, int padding) {
         return Pool2d.max(g, x, kernel, stride, padding);
     }

@@ -8,6 +8,9 @@ import org.umedpt.tensor.Ops;
 import org.umedpt.tensor.Rng;
 import org.umedpt.tensor.Tensor;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * 3×3 conv (padding 1) → GroupNorm with one group → activation. No BatchNorm anywhere: batch
  * statistics would mix tasks with different distributions.
@@ -27,7 +30,18 @@ public final class ConvBlock extends Module {
 
     /** x (N, in, H, W) → (N, out, H, W). */
     public Tensor forward(Graph g, Tensor x) {
-        Tensor y = norm.forward(g, conv.forward(g, x));
-        return act == Activation.RELU ? Ops.relu(g, y) : Ops.gelu(g, y);
+        return normAndActivate(g, conv.forward(g, x));
+    }
+
+    /** The block on each of several maps (pyramid levels): one GEMM for the conv, norm and activation per map. */
+    public List<Tensor> forward(Graph g, List<Tensor> xs) {
+        List<Tensor> out = new ArrayList<>(xs.size());
+        for (Tensor y : conv.forward(g, xs)) out.add(normAndActivate(g, y));
+        return out;
+    }
+
+    private Tensor normAndActivate(Graph g, Tensor y) {
+        Tensor z = norm.forward(g, y);
+        return act == Activation.RELU ? Ops.relu(g, z) : Ops.gelu(g, z);
     }
 }

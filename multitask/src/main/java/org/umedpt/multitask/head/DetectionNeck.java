@@ -64,13 +64,14 @@ public final class DetectionNeck extends Module {
             last = extra.get(e).forward(g, e == 0 ? last : Ops.relu(g, last));
             maps.add(last);
         }
+        // the towers are shared by all levels: each conv runs on every level in one GEMM
+        List<Tensor> c = maps, r = maps;
+        for (ConvBlock b : clsTower.items()) c = b.forward(g, c);
+        for (ConvBlock b : regTower.items()) r = b.forward(g, r);
         List<Level> levels = new ArrayList<>();
         int stride = patch << firstStage;
-        for (Tensor m : maps) {
-            Tensor c = m, r = m;
-            for (ConvBlock b : clsTower.items()) c = b.forward(g, c);
-            for (ConvBlock b : regTower.items()) r = b.forward(g, r);
-            levels.add(new Level(c, r, stride));
+        for (int l = 0; l < maps.size(); l++) {
+            levels.add(new Level(c.get(l), r.get(l), stride));
             stride *= 2;
         }
         return levels;

@@ -40,13 +40,20 @@ public final class FcosHead extends Module {
     public Outputs forward(Graph g, List<DetectionNeck.Level> levels) {
         List<Tensor> lg = new ArrayList<>(), ds = new ArrayList<>(), ct = new ArrayList<>();
         List<int[]> shapes = new ArrayList<>();
+        List<Tensor> clsIn = new ArrayList<>(), regIn = new ArrayList<>();
+        for (DetectionNeck.Level lv : levels) {
+            clsIn.add(lv.cls());
+            regIn.add(lv.reg());
+        }
+        // each head conv runs on every level in one GEMM
+        List<Tensor> clsOut = cls.forward(g, clsIn), boxOut = box.forward(g, regIn), ctrOut = ctr.forward(g, regIn);
         for (int l = 0; l < levels.size(); l++) {
             DetectionNeck.Level lv = levels.get(l);
-            lg.add(rows(g, cls.forward(g, lv.cls())));
-            Tensor raw = rows(g, box.forward(g, lv.reg()));
+            lg.add(rows(g, clsOut.get(l)));
+            Tensor raw = rows(g, boxOut.get(l));
             Tensor scale = Ops.slice(g, scales, 0, l, l + 1);
             ds.add(Ops.mul(g, Ops.exp(g, Ops.mul(g, raw, scale)), (float) lv.stride()));
-            ct.add(rows(g, ctr.forward(g, lv.reg())));
+            ct.add(rows(g, ctrOut.get(l)));
             shapes.add(new int[] {lv.cls().dim(0), lv.cls().dim(2), lv.cls().dim(3), lv.stride()});
         }
         return new Outputs(Ops.concat(g, 0, lg.toArray(new Tensor[0])), Ops.concat(g, 0, ds.toArray(new Tensor[0])),

@@ -813,10 +813,10 @@ public final class CpuBackend implements Backend {
     // ================================================================ images
 
     @Override
-    public void im2col(Tensor cols, Tensor x, ConvGeometry g) {
+    public void im2col(Tensor cols, Tensor x, ConvGeometry g, int width, int colOffset) {
         float[] cd = cols.data(), xd = x.data();
-        int co = cols.offset(), xo = x.offset();
-        int plane = g.oh() * g.ow(), width = g.n() * plane;
+        int co = cols.offset() + colOffset, xo = x.offset();
+        int plane = g.oh() * g.ow();
         boolean same = isSamePadded(g);
         par.forRange(g.patchSize(), 1, (part, from, to) -> {
             for (int r = from; r < to; r++) {
@@ -856,10 +856,10 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void col2im(Tensor dX, Tensor dCols, ConvGeometry g) {
+    public void col2im(Tensor dX, Tensor dCols, ConvGeometry g, int width, int colOffset) {
         float[] xd = dX.data(), cd = dCols.data();
-        int xo = dX.offset(), co = dCols.offset();
-        int plane = g.oh() * g.ow(), width = g.n() * plane, kk = g.kh() * g.kw();
+        int xo = dX.offset(), co = dCols.offset() + colOffset;
+        int plane = g.oh() * g.ow(), kk = g.kh() * g.kw();
         // parallel over channels: the rows of one channel only touch that channel of dX
         boolean same = isSamePadded(g);
         par.forRange(g.c(), 1, (part, from, to) -> {
