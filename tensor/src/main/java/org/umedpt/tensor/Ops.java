@@ -150,8 +150,8 @@ public final class Ops {
         java.util.List<Tensor> out = new java.util.ArrayList<>(xs.size());
         int off = 0;
         for (Tensor x : xs) {
-            int oh = (x.dim(2) + 2 * padding - w.dim(2)) / stride + 1, ow = (x.dim(3) + 2 * padding - w.dim(3)) / stride + 1;
-            int len = x.dim(0) * w.dim(0) * oh * ow;
+            ConvGeometry geo = ConvGeometry.of("conv2d", x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(2), w.dim(3), stride, padding);
+            int oh = geo.oh(), ow = geo.ow(), len = x.dim(0) * w.dim(0) * oh * ow;
             out.add(xs.size() == 1 ? reshape(g, flat, x.dim(0), w.dim(0), oh, ow)
                     : reshape(g, slice(g, flat, 0, off, off + len), x.dim(0), w.dim(0), oh, ow));
             off += len;

@@ -278,8 +278,7 @@ final class Gemm {
         c101.intoArray(tile, 336);
         c110.intoArray(tile, 352);
         c111.intoArray(tile, 368);
-        if (store) storeTile(tile, c, ci, ldc, alpha, mr, nr);
-        else addTile(tile, c, ci, ldc, alpha, mr, nr);
+        writeTile(tile, c, ci, ldc, alpha, store, mr, nr);
     }
 
     /**
@@ -379,51 +378,26 @@ final class Gemm {
         c101.intoArray(tile, 336);
         c110.intoArray(tile, 352);
         c111.intoArray(tile, 368);
-        if (store) storeTile(tile, c, ci, ldc, alpha, MR, nr);
-        else addTile(tile, c, ci, ldc, alpha, MR, nr);
+        writeTile(tile, c, ci, ldc, alpha, store, MR, nr);
     }
 
     /**
-     * C[0:mr, 0:nr] += alpha · tile. The kernels always go through the tile: a separate full-tile
-     * store branch was compiled cold when edge tiles dominated early calls, and C2 then boxed every
-     * accumulator on that path (12 % of a Swin step in {@code FloatVector.intoArray}).
+     * C[0:mr, 0:nr] += alpha · tile, or with {@code store} C[…] = alpha · tile (the first K block of
+     * a beta = 0 product, which need not read C). Whole 16-lane vectors, then a scalar tail. The
+     * kernels always go through the tile: a separate full-tile store branch was compiled cold when
+     * edge tiles dominated early calls, and C2 then boxed every accumulator on that path (12 % of a
+     * Swin step in {@code FloatVector.intoArray}).
      */
-    private static void addTile(float[] tile, float[] c, int ci, int ldc, float alpha, int mr, int nr) {
-        if (nr == NR) {
-            FloatVector al = FloatVector.broadcast(S, alpha);
-            for (int r = 0; r < mr; r++) {
-                int row = ci + r * ldc;
-                FloatVector.fromArray(S, tile, r * NR).fma(al, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-                FloatVector.fromArray(S, tile, r * NR + 16).fma(al, FloatVector.fromArray(S, c, row + 16)).intoArray(c, row + 16);
+    private static void writeTile(float[] tile, float[] c, int ci, int ldc, float alpha, boolean store, int mr, int nr) {
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        int vec = nr / 16 * 16;
+        for (int r = 0; r < mr; r++) {
+            int row = ci + r * ldc, t = r * NR;
+            for (int j = 0; j < vec; j += 16) {
+                FloatVector v = FloatVector.fromArray(S, tile, t + j);
+                (store ? v.mul(al) : v.fma(al, FloatVector.fromArray(S, c, row + j))).intoArray(c, row + j);
             }
-        } else { // a 16-lane vector for the first half when it is full (e.g. a 16-wide head dimension)
-            FloatVector al = FloatVector.broadcast(S, alpha);
-            int half = nr >= 16 ? 16 : 0;
-            for (int r = 0; r < mr; r++) {
-                int row = ci + r * ldc;
-                if (half > 0) FloatVector.fromArray(S, tile, r * NR).fma(al, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-                for (int j = half; j < nr; j++) c[row + j] += alpha * tile[r * NR + j];
-            }
-        }
-    }
-
-    /** C[0:mr, 0:nr] = alpha · tile: the first K block of a beta = 0 product, which need not read C. */
-    private static void storeTile(float[] tile, float[] c, int ci, int ldc, float alpha, int mr, int nr) {
-        if (nr == NR) {
-            FloatVector al = FloatVector.broadcast(S, alpha);
-            for (int r = 0; r < mr; r++) {
-                int row = ci + r * ldc;
-                FloatVector.fromArray(S, tile, r * NR).mul(al).intoArray(c, row);
-                FloatVector.fromArray(S, tile, r * NR + 16).mul(al).intoArray(c, row + 16);
-            }
-        } else {
-            FloatVector al = FloatVector.broadcast(S, alpha);
-            int half = nr >= 16 ? 16 : 0;
-            for (int r = 0; r < mr; r++) {
-                int row = ci + r * ldc;
-                if (half > 0) FloatVector.fromArray(S, tile, r * NR).mul(al).intoArray(c, row);
-                for (int j = half; j < nr; j++) c[row + j] = alpha * tile[r * NR + j];
-            }
+            for (int j = vec; j < nr; j++) c[row + j] = store ? alpha * tile[t + j] : c[row + j] + alpha * tile[t + j];
         }
     }
 
