@@ -397,6 +397,30 @@ def f_misc():
     return gf
 
 
+BROADCAST_CASES = [  # (name, a shape, b shape): two-sided, inner gaps, leading 1s, size-1 axes everywhere
+    ("two_sided", (3, 1), (1, 4)),
+    ("gap", (2, 5, 3), (2, 1, 3)),
+    ("gap_left", (2, 1, 3), (2, 5, 3)),
+    ("swin_mask_one_head", (1, 9, 1, 4, 4), (9, 1, 4, 4)),
+    ("cosine_one_head", (9, 1, 4, 4), (9, 1, 4, 1)),
+    ("leading", (5,), (3, 1, 5)),
+    ("ones_everywhere", (1, 3, 1, 4), (2, 1, 5, 1)),
+]
+
+
+def f_broadcast():
+    gf = GoldenFile("broadcast")
+    ops = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div}
+    for name, sa, sb in BROADCAST_CASES:
+        for op, fn in ops.items():
+            b = gf.randn(*sb)
+            if op == "div":
+                b = 1.5 + b.abs()  # divisors away from 0
+            gf.case(name + "_" + op, lambda a, b, fn=fn: fn(a, b), {"a": gf.randn(*sa), "b": b}, ["a", "b"],
+                    {"op": "torch." + op + " (NumPy broadcasting)", "a": sa, "b": sb})
+    return gf
+
+
 DTYPE_SPECIALS = [0.0, -0.0, 1.0, 1.0 + 2.0 ** -11, 1.0 + 2.0 ** -8, 65504.0, 3e-6, -2.5e-5]
 
 
@@ -422,7 +446,7 @@ def f_dtypes():
 
 
 FILES = [f_layernorm, f_gelu, f_softmax, f_unary, f_reduce, f_matmul, f_conv2d, f_pool, f_resize,
-         f_roll, f_losses, f_index_select, f_misc, f_dtypes]
+         f_roll, f_losses, f_index_select, f_misc, f_dtypes, f_broadcast]
 
 
 # --------------------------------------------------------------------------

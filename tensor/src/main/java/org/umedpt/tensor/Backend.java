@@ -60,6 +60,14 @@ public interface Backend extends AutoCloseable {
      */
     void binary(Tensor out, BinaryOp op, Tensor a, Tensor b, int mid, int inner, boolean accumulate);
 
+    /**
+     * NumPy broadcasting in general: out, contiguous with the (merged) axes {@code dims}, (=|+=)
+     * a[Σ idx·strideA] op b[Σ idx·strideB]; a stride of 0 repeats an operand along that axis (e.g.
+     * (3, 1) + (1, 4): dims (3, 4), strideA (1, 0), strideB (0, 1)). For what {@link #binary}
+     * cannot express: two-sided broadcasts and operands with gaps.
+     */
+    void binaryStrided(Tensor out, BinaryOp op, Tensor a, Tensor b, int[] dims, int[] strideA, int[] strideB, boolean accumulate);
+
     /** out[m] (=|+=) Σ over o, i of x[o, m, i] — the adjoint of a broadcast. */
     void reduceToMid(Tensor out, Tensor x, int outer, int mid, int inner, boolean accumulate);
 

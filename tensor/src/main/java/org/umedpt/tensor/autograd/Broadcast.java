@@ -6,17 +6,21 @@ import org.umedpt.tensor.Shape;
 import org.umedpt.tensor.Tensor;
 
 /**
- * add, sub, mul, div with the broadcasts the model needs: equal shapes, a scalar, a last-dim
- * vector, a per-channel vector — any operand whose non-1 dims (right-aligned, numpy style) form one
- * contiguous run of the other's dims. The broadcast operand's gradient is the reduction of the
- * output gradient over the broadcast dims.
+ * add, sub, mul, div with NumPy broadcasting ({@link BroadcastPlan}): shapes right-aligned, size-1
+ * or missing axes repeat, on either side. A broadcast operand's gradient is the output gradient's
+ * reduction over the axes it repeats along.
  *
  * <pre>
- *   out = a + b    da += dy            db += Σ dy
- *   out = a − b    da += dy            db −= Σ dy
- *   out = a · b    da += dy · b        db += Σ dy · a
- *   out = a / b    da += dy / b        db −= Σ dy · out / b
+ *   out = a + b    da += Σ dy            db += Σ dy
+ *   out = a − b    da += Σ dy            db −= Σ dy
+ *   out = a · b    da += Σ dy · b        db += Σ dy · a
+ *   out = a / b    da += Σ dy / b        db −= Σ dy · out / b
  * </pre>
+ *
+ * <p>Two kernels: when one operand has the output's elements and the other is one run of its
+ * merged axes (equal shapes, a scalar, a last-dim or per-channel vector, the Swin mask over
+ * windows) the backend's (outer, mid, inner) {@code binary}; otherwise (two-sided as (3, 1) + (1, 4),
+ * or an operand with a gap as (B, 1, C) over (B, N, C)) the strided {@code binaryStrided}.
  */
 public final class Broadcast {
     private Broadcast() {}
@@ -24,17 +28,13 @@ public final class Broadcast {
     public static Tensor apply(Graph g, BinaryOp op, Tensor a, Tensor b) {
         Checks.alive(a, b);
         String name = op.name().toLowerCase();
-        // big: the operand with the output's shape; small: the one broadcast over it
-        boolean swap = false;
-        int[] layout = Shape.equal(a.shape(), b.shape()) ? new int[] {1, a.size(), 1} : layout(a.shape(), b.shape());
-        if (layout == null) {
-            layout = layout(b.shape(), a.shape());
-            swap = true;
-        }
-        if (layout == null) {
-            throw new IllegalArgumentException(name + ": cannot broadcast " + a.describe() + " with " + b.describe()
-                    + " (supported: equal shapes, scalar, or one operand whose non-1 dims match a contiguous run of the other's)");
-        }
+        BroadcastPlan plan = BroadcastPlan.of(name, a.shape(), b.shape());
+        int[] runB = BroadcastPlan.all(plan.inA()) ? plan.run(plan.inB()) : null;
+        int[] runA = runB == null && BroadcastPlan.all(plan.inB()) ? plan.run(plan.inA()) : null;
+        if (runB == null && runA == null) return strided(g, name, op, a, b, plan);
+        // big: the operand with the output's elements; small: the one repeated over it
+        boolean swap = runB == null;
+        int[] layout = swap ? runA : runB;
         final Tensor big = swap ? b : a, small = swap ? a : b;
         final BinaryOp kop = swap ? switch (op) {
             case SUB -> BinaryOp.RSUB;
@@ -42,9 +42,76 @@ public final class Broadcast {
             default -> op;
         } : op;
         final int outer = layout[0], mid = layout[1], inner = layout[2];
-        Tensor out = g.empty(big.shape());
+        Tensor out = g.empty(plan.outShape());
         g.backend().binary(out, kop, big, small, mid, inner, false);
         return g.record(name, out, dy -> backward(g, kop, big, small, out, dy, outer, mid, inner), a, b);
+    }
+
+    /** The general case: both operands addressed by strides over the merged output axes. */
+    private static Tensor strided(Graph g, String name, BinaryOp op, Tensor a, Tensor b, BroadcastPlan plan) {
+        int[] dims = plan.dims(), sa = plan.strides(plan.inA()), sb = plan.strides(plan.inB()), so = plan.fullStrides();
+        Tensor out = g.empty(plan.outShape());
+        g.backend().binaryStrided(out, op, a, b, dims, sa, sb, false);
+        return g.record(name, out, dy -> {
+            var be = g.backend();
+            if (a.requiresGrad()) {
+                Tensor t = dy;
+                if (op == BinaryOp.MUL || op == BinaryOp.DIV) { // dy · b or dy / b
+                    t = g.empty(dy.shape());
+                    be.binaryStrided(t, op, dy, b, dims, so, sb, false);
+                }
+                reduceInto(g, g.gradFor(a), t, plan, plan.inA(), 1f);
+                if (t != dy) g.release(t);
+            }
+            if (b.requiresGrad()) {
+                Tensor t = dy;
+                float sign = op == BinaryOp.SUB || op == BinaryOp.DIV ? -1f : 1f;
+                if (op == BinaryOp.MUL) { // dy · a
+                    t = g.empty(dy.shape());
+                    be.binaryStrided(t, BinaryOp.MUL, dy, a, dims, so, sa, false);
+                } else if (op == BinaryOp.DIV) { // dy · out / b
+                    t = g.empty(dy.shape());
+                    be.binary(t, BinaryOp.MUL, dy, out, out.size(), 1, false);
+                    be.binaryStrided(t, BinaryOp.DIV, t, b, dims, so, sb, false);
+                }
+                reduceInto(g, g.gradFor(b), t, plan, plan.inB(), sign);
+                if (t != dy) g.release(t);
+            }
+        }, a, b);
+    }
+
+    /**
+     * d += sign · (t summed over the merged axes where {@code in} is false). One run: the
+     * backend's reduceToMid; with gaps: permute the kept axes to the front, then row sums.
+     */
+    private static void reduceInto(Graph g, Tensor d, Tensor t, BroadcastPlan plan, boolean[] in, float sign) {
+        var be = g.backend();
+        int[] run = plan.run(in);
+        if (run != null && sign == 1f) {
+            be.reduceToMid(d, t, run[0], run[1], run[2], true);
+            return;
+        }
+        Tensor r = g.empty(d.shape());
+        if (run != null) {
+            be.reduceToMid(r, t, run[0], run[1], run[2], false);
+        } else {
+            int[] dims = plan.dims();
+            int[] perm = new int[dims.length];
+            int p = 0, kept = 1;
+            for (int i = 0; i < dims.length; i++) {
+                if (in[i]) {
+                    perm[p++] = i;
+                    kept *= dims[i];
+                }
+            }
+            for (int i = 0; i < dims.length; i++) if (!in[i]) perm[p++] = i;
+            Tensor tp = g.empty(t.size());
+            be.permute(tp, t, dims, perm, false);
+            be.sumRows(r, tp, kept, t.size() / Math.max(kept, 1), 1f);
+            g.release(tp);
+        }
+        be.axpy(d, sign, r);
+        g.release(r);
     }
 
     private static void backward(Graph g, BinaryOp op, Tensor big, Tensor small, Tensor out, Tensor dy,
@@ -98,30 +165,5 @@ public final class Broadcast {
                 be.axpy(d, -1f, r);
             }
         }
-    }
-
-    /**
-     * If {@code small} broadcasts over {@code big}, returns {outer, mid, inner}: big viewed as
-     * (outer, mid, inner) and small as (mid). Else null.
-     */
-    static int[] layout(int[] big, int[] small) {
-        if (small.length > big.length) {
-            // leading 1s in small beyond big's rank are fine
-            for (int i = 0; i < small.length - big.length; i++) if (small[i] != 1) return null;
-            small = java.util.Arrays.copyOfRange(small, small.length - big.length, small.length);
-        }
-        int off = big.length - small.length;
-        int start = -1, end = -1;
-        for (int i = 0; i < small.length; i++) {
-            int ax = off + i;
-            if (small[i] == 1 && big[ax] != 1) continue;
-            if (small[i] != big[ax]) return null;
-            if (small[i] == 1) continue; // both 1: neutral
-            if (start < 0) start = ax;
-            else if (end != ax) return null; // a gap: not one contiguous run
-            end = ax + 1;
-        }
-        if (start < 0) return new int[] {1, 1, Shape.size(big)}; // scalar-like: one row of everything
-        return new int[] {Shape.prod(big, 0, start), Shape.prod(big, start, end), Shape.prod(big, end, big.length)};
     }
 }

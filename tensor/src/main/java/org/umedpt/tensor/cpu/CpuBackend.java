@@ -328,6 +328,58 @@ public final class CpuBackend implements Backend {
         });
     }
 
+    @Override
+    public void binaryStrided(Tensor out, BinaryOp op, Tensor a, Tensor b, int[] dims, int[] strideA, int[] strideB,
+                              boolean accumulate) {
+        float[] od = out.data(), ad = a.data(), bd = b.data();
+        int oo = out.offset(), ao = a.offset(), bo = b.offset();
+        int rank = dims.length;
+        if (rank == 0) { // every axis was 1: one element
+            float r = apply(op, ad[ao], bd[bo]);
+            od[oo] = accumulate ? od[oo] + r : r;
+            return;
+        }
+        int inner = dims[rank - 1], ia = strideA[rank - 1], ib = strideB[rank - 1];
+        int rows = out.size() / Math.max(inner, 1);
+        if (inner == 0) return;
+        par.forRange(rows, Math.max(1, ELEMENT_GRAIN / inner), (part, from, to) -> {
+            for (int r = from; r < to; r++) {
+                int pa = ao, pb = bo, rem = r; // offsets of row r: odometer over the outer axes
+                for (int d = rank - 2; d >= 0; d--) {
+                    int i = rem % dims[d];
+                    rem /= dims[d];
+                    pa += i * strideA[d];
+                    pb += i * strideB[d];
+                }
+                int po = oo + r * inner;
+                if (ia == 1 && ib == 1) binaryEqual(op, od, po, ad, pa, bd, pb, 0, inner, accumulate);
+                else if (ia == 1 && ib == 0) binaryScalarRow(op, od, po, ad, pa, bd[pb], inner, accumulate);
+                else if (ia == 0 && ib == 1) binaryScalarRow(reversed(op), od, po, bd, pb, ad[pa], inner, accumulate);
+                else stridedRow(op, od, po, ad, pa, ia, bd, pb, ib, inner, accumulate);
+            }
+        });
+    }
+
+    /** The op with its operands exchanged: a op b = b reversed(op) a. */
+    private static BinaryOp reversed(BinaryOp op) {
+        return switch (op) {
+            case ADD, MUL -> op;
+            case SUB -> BinaryOp.RSUB;
+            case RSUB -> BinaryOp.SUB;
+            case DIV -> BinaryOp.RDIV;
+            case RDIV -> BinaryOp.DIV;
+        };
+    }
+
+    /** Scalar reference for a row with arbitrary strides (both 0 after merging: a repeated pair). */
+    private static void stridedRow(BinaryOp op, float[] od, int oo, float[] ad, int ao, int sa, float[] bd, int bo, int sb, int len,
+                                   boolean acc) {
+        for (int i = 0; i < len; i++) {
+            float r = apply(op, ad[ao + i * sa], bd[bo + i * sb]);
+            od[oo + i] = acc ? od[oo + i] + r : r;
+        }
+    }
+
     private static void binaryEqual(BinaryOp op, float[] od, int oo, float[] ad, int ao, float[] bd, int bo, int from, int to,
                                     boolean acc) {
         int i = from;

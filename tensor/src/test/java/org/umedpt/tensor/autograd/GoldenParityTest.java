@@ -50,6 +50,9 @@ class GoldenParityTest {
             Tensor y = op.apply(g, in);
             String what = file + " " + prefix;
             Goldens.assertClose(what + " y", c.get(p + "y"), y.view(c.get(p + "y").shape()), 1e-5, 1e-5);
+            if (prefix.startsWith("broadcast") || file.startsWith("broadcast")) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(c.get(p + "y").shape(), y.shape(), what + ": output shape");
+            }
             Tensor dy = c.get(p + "dy");
             g.backward(y, dy.view(y.shape()));
             for (String d : diffInputs) {
@@ -88,6 +91,18 @@ class GoldenParityTest {
         check("reduce.safetensors", "max_last", (g, t) -> Ops.maxLast(g, t.get("x")), "x");
         check("reduce.safetensors", "sum_all", (g, t) -> Ops.sum(g, t.get("x")), "x");
         check("reduce.safetensors", "mean_all", (g, t) -> Ops.mean(g, t.get("x")), "x");
+    }
+
+    /** NumPy broadcasting against torch.add/sub/mul/div (cases in make_goldens.py BROADCAST_CASES). */
+    @Test
+    void broadcastArithmetic() {
+        String[] cases = {"two_sided", "gap", "gap_left", "swin_mask_one_head", "cosine_one_head", "leading", "ones_everywhere"};
+        for (String c : cases) {
+            check("broadcast.safetensors", c + "_add", (g, t) -> Ops.add(g, t.get("a"), t.get("b")), "a", "b");
+            check("broadcast.safetensors", c + "_sub", (g, t) -> Ops.sub(g, t.get("a"), t.get("b")), "a", "b");
+            check("broadcast.safetensors", c + "_mul", (g, t) -> Ops.mul(g, t.get("a"), t.get("b")), "a", "b");
+            check("broadcast.safetensors", c + "_div", (g, t) -> Ops.div(g, t.get("a"), t.get("b")), "a", "b");
+        }
     }
 
     @Test

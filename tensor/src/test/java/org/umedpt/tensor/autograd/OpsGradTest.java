@@ -81,6 +81,35 @@ class OpsGradTest {
         gc.check(kind + " div", g -> Ops.div(g, lhs, rhs), a, b);
     }
 
+    /** NumPy broadcasting: two-sided, inner gaps, leading 1s, size-1 axes in every position. */
+    @ParameterizedTest
+    @ValueSource(strings = {"3,1|1,4", "2,5,3|2,1,3", "2,1,3|2,5,3", "1,9,1,4,4|9,1,4,4", "9,1,4,4|9,1,4,1", "5|3,1,5",
+            "1,3,1,4|2,1,5,1", "4,1|1", "1,1,6|6,1", "1|1,1", "2,1,3,1|1,4,1,5"})
+    void numpyBroadcast(String shapes) {
+        String[] sides = shapes.split("\\|");
+        Rng r = rng(shapes.hashCode());
+        Tensor a = input(r, 1f, dims(sides[0])), b = input(r, 1f, dims(sides[1]));
+        for (int i = 0; i < b.size(); i++) b.data()[i] = 1.5f + Math.abs(b.data()[i]); // divisors away from 0
+        gc.check(shapes + " add", g -> Ops.add(g, a, b), a, b);
+        gc.check(shapes + " sub", g -> Ops.sub(g, a, b), a, b);
+        gc.check(shapes + " mul", g -> Ops.mul(g, a, b), a, b);
+        gc.check(shapes + " div", g -> Ops.div(g, a, b), a, b);
+    }
+
+    private static int[] dims(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    @Test
+    void incompatibleBroadcastNamesBothShapes() {
+        Tensor a = Tensor.zeros(2, 3), b = Tensor.zeros(4, 3);
+        try (Graph g = new Graph(cpu, new org.umedpt.tensor.memory.Arena())) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Ops.add(g, a, b));
+            org.junit.jupiter.api.Assertions.assertEquals("add: cannot broadcast (2,3) with (4,3): axis -2 is 2 vs 4 "
+                    + "(sizes must be equal or one of them 1)", e.getMessage());
+        }
+    }
+
     @Test
     void matmulAllForms() {
         Rng r = rng(3);
