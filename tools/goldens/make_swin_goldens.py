@@ -99,12 +99,18 @@ CONFIG = {
     "num_classes": 5,
 }
 # per variant: v2 uses 2.0 so that swin_v2.safetensors stays well under 1 MiB
-MLP_RATIO = {"v1": 4.0, "v2": 2.0}
+MLP_RATIO = {"v1": 4.0, "v2": 2.0, "v1_onehead": 2.0, "v2_onehead": 2.0}
 INPUT_SHAPE = (2, 3, 56, 72)
+# One head in the first stage at batch 1: the shapes where a broadcast has size-1 axes on both
+# sides (the shift mask over (B, nW, heads, N, N), v2's cosine normalisation).
+ONE_HEAD = {"embed_dim": 8, "num_heads": [1, 2, 4]}
+ONE_HEAD_INPUT_SHAPE = (1, 3, 56, 72)
 STAGE_IDX = {"stage1": 1, "stage2": 3, "stage3": 5}
 VARIANTS = {
     "v1": (SwinTransformerBlock, PatchMerging),
     "v2": (SwinTransformerBlockV2, PatchMergingV2),
+    "v1_onehead": (SwinTransformerBlock, PatchMerging),
+    "v2_onehead": (SwinTransformerBlockV2, PatchMergingV2),
 }
 
 # --------------------------------------------------------------------------
@@ -114,7 +120,14 @@ VARIANTS = {
 
 def config(variant):
     """The SwinTransformer constructor arguments (besides block/downsample_layer) of a variant."""
-    return {**CONFIG, "mlp_ratio": MLP_RATIO[variant]}
+    c = {**CONFIG, "mlp_ratio": MLP_RATIO[variant]}
+    if variant.endswith("_onehead"):
+        c.update(ONE_HEAD)
+    return c
+
+
+def input_shape(variant):
+    return ONE_HEAD_INPUT_SHAPE if variant.endswith("_onehead") else INPUT_SHAPE
 
 
 def build(variant):
@@ -157,7 +170,7 @@ def make(variant, verbose=True):
     model = build(variant)
     perturb(model)
     model.train()  # no dropout/stochastic depth anyway (all probabilities 0)
-    x32 = torch.randn(*INPUT_SHAPE)
+    x32 = torch.randn(*input_shape(variant))
 
     # output shapes (cheap float32 probe, no RNG use)
     with torch.no_grad():
@@ -173,7 +186,7 @@ def make(variant, verbose=True):
         full = model64(x32.double())
     assert torch.equal(full, parts["logits"].detach()), "logits != model(x)"
 
-    if variant == "v2":
+    if variant.startswith("v2"):
         for n, g in grads.items():
             if n.endswith("attn.qkv.bias"):
                 L = g.numel() // 3
@@ -201,7 +214,7 @@ def make(variant, verbose=True):
         "block": block.__name__,
         "downsample_layer": down.__name__,
         "norm_layer": "nn.LayerNorm(eps=1e-05)",
-        "input_shape": ",".join(map(str, INPUT_SHAPE)),
+        "input_shape": ",".join(map(str, input_shape(variant))),
         "stage_shapes_nchw": ";".join(f"{k}={','.join(map(str, shapes[k]))}" for k in STAGE_IDX),
         "stages": "stage1=features[1], stage2=features[3], stage3=features[5] outputs (B,H,W,C) stored permuted to (N,C,H,W)",
         "pooled": "flatten(avgpool(permute(norm(features(x)))))",
@@ -312,7 +325,7 @@ def main():
             print(f"    {k:12s} {e:.3e}")
         print(f"    worst param grad: grad.{worst} {gerrs[worst]:.3e}; "
               f"median param grad {float(np.median(list(gerrs.values()))):.3e}")
-        if variant == "v2":
+        if variant.startswith("v2"):
             ks = [k for k in tensors if k.startswith("grad.") and k.endswith("attn.qkv.bias")]
             for k in ks:
                 g = tensors[k]

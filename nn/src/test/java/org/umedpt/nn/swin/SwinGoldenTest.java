@@ -21,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The encoder against torchvision 0.14.1 (goldens from tools/goldens/make_swin_goldens.py):
- * config patch 4, embed 12, depths 2-2-2, heads 2-2-4, window 4, MLP ratio from the file's metadata
- * (4 for v1, 2 for v2, to keep the file small), 5 classes, input (2, 3, 56, 72),
+ * The encoder against torchvision 0.14.1 (goldens from tools/goldens/make_swin_goldens.py; the
+ * config is read from each file's metadata): patch 4, depths 2-2-2, window 4, 5 classes, input
+ * (2 or 1, 3, 56, 72),
  * so stages are 14×18 (padded to 16×20), 7×9 (odd merge) and 4×5 (shift clamped along H).
  * Every stage output, the pooled feature, the logits, the input gradient and every parameter
  * gradient of L = Σ out_k·seed_k must agree to max|a − e| / max|e| ≤ 1e-4.
@@ -39,6 +39,10 @@ class SwinGoldenTest {
     @AfterAll
     static void tearDown() {
         cpu.close();
+    }
+
+    private static int[] ints(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 
     static void assertRel(String what, Tensor expected, Tensor actual, double tol) {
@@ -61,17 +65,35 @@ class SwinGoldenTest {
         }
     }
 
-    @ParameterizedTest(name = "Swin v{0}")
-    @ValueSource(ints = {1, 2})
-    void matchesTorchvision(int version) {
-        SafeTensors.Contents c = Goldens.load("swin_v" + version + ".safetensors");
-        float mlpRatio = Float.parseFloat(c.metadata().getOrDefault("mlp_ratio", "4.0"));
-        SwinConfig cfg = new SwinConfig(version, 4, 12, new int[] {2, 2, 2}, new int[] {2, 2, 4}, 4, mlpRatio, 5, 0f);
+    /**
+     * {@code swin_v1}/{@code swin_v2}: heads 2-2-4 at batch 2; {@code *_onehead}: embed 8, heads
+     * 1-2-4 at batch 1, where the shift mask and v2's cosine normalisation broadcast with size-1
+     * axes on both sides.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"swin_v1", "swin_v2", "swin_v1_onehead", "swin_v2_onehead"})
+    void matchesTorchvision(String file) {
+        SafeTensors.Contents c = Goldens.load(file + ".safetensors");
+        Map<String, String> m = c.metadata();
+        SwinConfig cfg = new SwinConfig(file.startsWith("swin_v2") ? 2 : 1, ints(m.get("config.patch_size"))[0],
+                Integer.parseInt(m.get("config.embed_dim")), ints(m.get("config.depths")), ints(m.get("config.num_heads")),
+                ints(m.get("config.window_size"))[0], Float.parseFloat(m.get("mlp_ratio")), Integer.parseInt(m.get("config.num_classes")), 0f);
         SwinEncoder enc = new SwinEncoder(cfg, new org.umedpt.tensor.Rng(0));
         Map<String, Tensor> weights = new LinkedHashMap<>();
         c.tensors().forEach((k, v) -> {
             if (k.startsWith("weights.")) weights.put(k.substring("weights.".length()), v);
         });
+        // the buffers we build must equal torchvision's before loading overwrites them
+        int buffers = 0;
+        for (var e : enc.stateDict().entrySet()) {
+            if (e.getKey().endsWith("relative_position_index") || e.getKey().endsWith("relative_coords_table")) {
+                Tensor expected = weights.get(e.getKey());
+                assertNotNull(expected, "golden has no buffer " + e.getKey());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected.toArray(), e.getValue().toArray(), e.getKey());
+                buffers++;
+            }
+        }
+        assertEquals(file.startsWith("swin_v2") ? 12 : 6, buffers, "buffers compared");
         enc.loadStateDict(weights, true); // strict: every torchvision name and shape matches ours
         assertEquals(Long.parseLong(c.metadata().get("param_count")), enc.parameterCount());
 
