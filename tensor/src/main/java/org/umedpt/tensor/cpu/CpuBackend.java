@@ -6,7 +6,6 @@ import jdk.incubator.vector.VectorSpecies;
 import org.umedpt.tensor.Backend;
 import org.umedpt.tensor.BinaryOp;
 import org.umedpt.tensor.ConvGeometry;
-import org.umedpt.tensor.Erf;
 import org.umedpt.tensor.Rng;
 import org.umedpt.tensor.Tensor;
 import org.umedpt.tensor.UnaryOp;
@@ -20,7 +19,7 @@ import org.umedpt.tensor.UnaryOp;
  * <p>Not thread-safe: one caller thread drives a backend at a time (it fans work out itself).
  */
 public final class CpuBackend implements Backend {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> S = VectorMath.S; // the machine's preferred width, as Gemm
     private static final int L = S.length();
     /** Elementwise work is split across threads only above this many elements. */
     private static final int ELEMENT_GRAIN = 1 << 15;
@@ -186,15 +185,15 @@ public final class CpuBackend implements Backend {
             }
             case GELU -> geluForward(od, oo, xd, xo, from, to);
             case EXP -> {
-                for (; i <= to - L; i += L) FloatVector.fromArray(S, xd, xo + i).lanewise(VectorOperators.EXP).intoArray(od, oo + i);
-                for (; i < to; i++) od[oo + i] = (float) Math.exp(xd[xo + i]);
+                for (; i <= to - L; i += L) VectorMath.exp(FloatVector.fromArray(S, xd, xo + i)).intoArray(od, oo + i);
+                for (; i < to; i++) od[oo + i] = VectorMath.exp(xd[xo + i]);
             }
             case SIGMOID -> {
                 for (; i <= to - L; i += L) {
-                    FloatVector e = FloatVector.fromArray(S, xd, xo + i).neg().lanewise(VectorOperators.EXP);
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, xd, xo + i).neg());
                     ONE.div(e.add(1f)).intoArray(od, oo + i);
                 }
-                for (; i < to; i++) od[oo + i] = (float) (1 / (1 + Math.exp(-xd[xo + i])));
+                for (; i < to; i++) od[oo + i] = 1f / (VectorMath.exp(-xd[xo + i]) + 1f);
             }
             default -> {
                 for (; i < to; i++) od[oo + i] = (float) op.f(xd[xo + i], p);
@@ -215,7 +214,7 @@ public final class CpuBackend implements Backend {
             FloatVector z = x.mul(INV_SQRT2).abs();
             FloatVector t = ONE.div(z.mul(ERF_P).add(1f));
             FloatVector poly = t.mul(ERF_A5).add(ERF_A4).mul(t).add(ERF_A3).mul(t).add(ERF_A2).mul(t).add(ERF_A1).mul(t);
-            FloatVector erfAbs = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)).neg().add(1f);
+            FloatVector erfAbs = poly.mul(VectorMath.exp(z.mul(z).neg())).neg().add(1f);
             // erf is odd: copy x's sign bit onto erf(|z|) (a masked blend is not intrinsified on JDK 17)
             FloatVector erf = erfAbs.reinterpretAsInts().or(x.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
             x.mul(0.5f).mul(erf.add(1f)).intoArray(od, oo + i);
@@ -246,12 +245,12 @@ public final class CpuBackend implements Backend {
             FloatVector z = xv.mul(INV_SQRT2).abs();
             FloatVector t = ONE.div(z.mul(ERF_P).add(1f));
             FloatVector poly = t.mul(ERF_A5).add(ERF_A4).mul(t).add(ERF_A3).mul(t).add(ERF_A2).mul(t).add(ERF_A1).mul(t);
-            FloatVector gauss = z.mul(z).neg().lanewise(VectorOperators.EXP); // e^(−x²/2)
+            FloatVector gauss = VectorMath.exp(z.mul(z).neg()); // e^(−x²/2)
             FloatVector erfAbs = poly.mul(gauss).neg().add(1f);
             FloatVector erf = erfAbs.reinterpretAsInts().or(xv.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
             erf.add(1f).mul(0.5f).add(xv.mul(gauss).mul(INV_SQRT_2PI)).intoArray(d, i);
         }
-        for (; i < len; i++) d[i] = (float) UnaryOp.GELU.df(xd[xi + i], 0, 0);
+        for (; i < len; i++) d[i] = geluDerivative(xd[xi + i]);
     }
 
     /** out[i] += a[i]·b[i] for len elements. */
@@ -260,7 +259,7 @@ public final class CpuBackend implements Backend {
         for (; i <= len - L; i += L) {
             FloatVector.fromArray(S, a, i).fma(FloatVector.fromArray(S, b, bo + i), FloatVector.fromArray(S, out, oo + i)).intoArray(out, oo + i);
         }
-        for (; i < len; i++) out[oo + i] += a[i] * b[bo + i];
+        for (; i < len; i++) out[oo + i] = Math.fma(a[i], b[bo + i], out[oo + i]);
     }
 
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
@@ -269,9 +268,29 @@ public final class CpuBackend implements Backend {
     private static final float ERF_P = 0.3275911f, ERF_A1 = 0.254829592f, ERF_A2 = -0.284496736f, ERF_A3 = 1.421413741f,
             ERF_A4 = -1.453152027f, ERF_A5 = 1.061405429f;
 
-    /** Scalar GELU for vector tails (the same value as {@link UnaryOp#f} to float precision). */
+    /**
+     * Scalar GELU for vector tails: the vector body's operations in its order (Abramowitz–Stegun
+     * erf, {@link VectorMath#exp}), so an element's value does not depend on where a range split.
+     */
     private static float gelu(float x) {
-        return (float) (0.5 * x * (1 + Erf.erf(x * 0.7071067811865476)));
+        return x * 0.5f * (erf(x) + 1f);
+    }
+
+    /** The scalar twin of the vector erf(x/√2) in {@link #geluForward} and {@link #geluDerivative}. */
+    private static float erf(float x) {
+        float z = Math.abs(x * INV_SQRT2);
+        float t = 1f / (z * ERF_P + 1f);
+        float poly = ((((t * ERF_A5 + ERF_A4) * t + ERF_A3) * t + ERF_A2) * t + ERF_A1) * t;
+        float erfAbs = -(poly * VectorMath.exp(-(z * z))) + 1f;
+        // x's sign bit OR-ed in, exactly as the vector body (not copySign: erfAbs may be a tiny negative)
+        return Float.intBitsToFloat(Float.floatToRawIntBits(erfAbs) | (Float.floatToRawIntBits(x) & SIGN_BIT));
+    }
+
+    /** Scalar twin of the vector derivative Φ(x) + x·φ(x). */
+    private static float geluDerivative(float x) {
+        float z = Math.abs(x * INV_SQRT2);
+        float gauss = VectorMath.exp(-(z * z));
+        return (erf(x) + 1f) * 0.5f + x * gauss * INV_SQRT_2PI;
     }
 
     @Override
@@ -581,12 +600,12 @@ public final class CpuBackend implements Backend {
                 int c = 0;
                 double s = 0;
                 for (; c <= cols - L; c += L) {
-                    FloatVector e = FloatVector.fromArray(S, xd, xi + c).sub(max).lanewise(VectorOperators.EXP);
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, xd, xi + c).sub(max));
                     e.intoArray(yd, yi + c);
                     s += e.reduceLanes(VectorOperators.ADD);
                 }
                 for (; c < cols; c++) {
-                    float e = (float) Math.exp(xd[xi + c] - max);
+                    float e = VectorMath.exp(xd[xi + c] - max);
                     yd[yi + c] = e;
                     s += e;
                 }
@@ -658,8 +677,9 @@ public final class CpuBackend implements Backend {
         }
         for (; c < cols; c++) {
             float v = (xd[xi + c] - m) * rs;
-            if (wd != null) v *= wd[wo + c];
-            if (bd != null) v += bd[bo + c];
+            if (wd != null && bd != null) v = Math.fma(v, wd[wo + c], bd[bo + c]); // as the vector body
+            else if (wd != null) v *= wd[wo + c];
+            else if (bd != null) v += bd[bo + c];
             yd[yi + c] = v;
         }
     }
@@ -671,19 +691,22 @@ public final class CpuBackend implements Backend {
         float[] wd = w == null ? null : w.data();
         int dxo = dX == null ? 0 : dX.offset(), go = dY.offset(), xo = x.offset(), mo = mean.offset(), ro = rstd.offset();
         int wo = w == null ? 0 : w.offset();
-        int parts = par.threads();
-        // Per-part partial sums for dW and dB so that threads never write the same element.
-        float[][] pw = new float[parts][dW == null ? 0 : cols];
-        float[][] pb = new float[parts][dB == null ? 0 : cols];
-        par.forRange(rows, Math.max(1, 8192 / Math.max(cols, 1)), (part, from, to) -> {
-            for (int r = from; r < to; r++) {
-                layerNormBackwardRow(dxd, dxo + r * cols, pw[part], pb[part], gd, go + r * cols, xd, xo + r * cols, md[mo + r], rd[ro + r],
-                        wd, wo, cols);
+        // Partial sums of dW and dB per chunk of rows, then added in chunk order: the chunks depend
+        // on the shape only, so the result is the same for any number of threads.
+        int chunkRows = Math.max(1, 8192 / Math.max(cols, 1)), chunks = (rows + chunkRows - 1) / chunkRows;
+        float[][] pw = new float[chunks][dW == null ? 0 : cols];
+        float[][] pb = new float[chunks][dB == null ? 0 : cols];
+        par.forRange(chunks, 1, (part, from, to) -> {
+            for (int ch = from; ch < to; ch++) {
+                for (int r = ch * chunkRows; r < Math.min(rows, (ch + 1) * chunkRows); r++) {
+                    layerNormBackwardRow(dxd, dxo + r * cols, pw[ch], pb[ch], gd, go + r * cols, xd, xo + r * cols, md[mo + r], rd[ro + r],
+                            wd, wo, cols);
+                }
             }
         });
-        for (int p = 0; p < parts; p++) {
-            if (dW != null) addInto(dW.data(), dW.offset(), pw[p]);
-            if (dB != null) addInto(dB.data(), dB.offset(), pb[p]);
+        for (int ch = 0; ch < chunks; ch++) {
+            if (dW != null) addInto(dW.data(), dW.offset(), pw[ch]);
+            if (dB != null) addInto(dB.data(), dB.offset(), pb[ch]);
         }
     }
 

@@ -4,10 +4,15 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Single-precision GEMM in pure Java: the Goto/BLIS structure. B is packed into KC×32 panels shared
- * by all threads, each thread packs its own KC×12 panels of A, and a 12×32 register-tile
- * micro-kernel (24 accumulators of 16 lanes: AVX-512) does the multiply-adds. Transposes are
- * absorbed by the packing routines, so one kernel serves all four cases.
+ * Single-precision GEMM in pure Java: the Goto/BLIS structure. B is packed into KC×NR panels shared
+ * by all threads, each thread packs its own KC×MR panels of A, and an MR×NR register-tile
+ * micro-kernel does the multiply-adds. Transposes are absorbed by the packing routines, so one
+ * kernel serves all four cases.
+ *
+ * <p>The tile follows the machine's preferred vector width L (chosen at run time): NR = 2·L
+ * columns, and MR = 12 rows where there are 32 vector registers (AVX-512, ARM NEON/SVE: 24
+ * accumulators), 6 where there are 16 (AVX2, SSE: 12 accumulators plus two B vectors and a
+ * broadcast, so nothing spills). So AVX-512 runs 12×32, AVX2 6×16, NEON 12×8.
  *
  * <p>Products too small to pack go through {@link #small}; tests check every path against a
  * float64 reference. Measured numbers and the peer comparison are in {@code bench/RESULTS.md}; background in
@@ -17,9 +22,11 @@ import jdk.incubator.vector.VectorSpecies;
  * B is (k, n) or, transposed, stored (n, k).
  */
 final class Gemm {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    static final int MR = 12;
-    static final int NR = 32;
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lanes of one vector. */
+    static final int L = S.length();
+    static final int MR = L >= 16 || "aarch64".equals(System.getProperty("os.arch")) ? 12 : 6;
+    static final int NR = 2 * L;
     static final int KC = 256;
     static final int MC = 192;
     static final int NC = 2048;
@@ -104,7 +111,7 @@ final class Gemm {
     /** C rows [r0, r1) × B panels [p0, p1) of the current (jc, pc) block. */
     private static void block(Workspace w, float[] a, int aOff, int lda, boolean transA, float[] bp, float[] c, int cOff, int ldc,
                               float alpha, boolean store, int pc, int kc, int jc, int nc, int r0, int r1, int p0, int p1) {
-        float[] ap = w.ap(((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * kc + S.length()); // slack: see packA
+        float[] ap = w.ap(((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * kc + A_MOVE); // slack: see packA
         float[] tile = w.tile;
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
@@ -118,12 +125,20 @@ final class Gemm {
                 for (int ir = 0; ir < mc; ir += MR) {
                     int mr = Math.min(MR, mc - ir);
                     int ci = cOff + (ic + ir) * ldc + jc + jp * NR;
-                    if (ir < full) kernelDirect(kc, a, aOff + (ic + ir) * lda + pc, lda, bp, bi, c, ci, ldc, alpha, store, nr, tile);
-                    else kernel(kc, ap, (ir - full) * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                    if (MR == 12) {
+                        if (ir < full) kernelDirect(kc, a, aOff + (ic + ir) * lda + pc, lda, bp, bi, c, ci, ldc, alpha, store, nr, tile);
+                        else kernel(kc, ap, (ir - full) * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                    } else {
+                        if (ir < full) kernelDirect6(kc, a, aOff + (ic + ir) * lda + pc, lda, bp, bi, c, ci, ldc, alpha, store, nr, tile);
+                        else kernel6(kc, ap, (ir - full) * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                    }
                 }
             }
         }
     }
+
+    /** Floats moved per packed row of a transposed A: MR rounded up to whole vectors. */
+    private static final int A_MOVE = (MR + L - 1) / L * L;
 
     /** Packs op(A)[i0 : i0+mc, pc : pc+kc] into MR-row panels, p-major inside a panel; pads rows with 0. */
     static void packA(float[] a, int aOff, int lda, boolean transA, int i0, int mc, int pc, int kc, float[] ap) {
@@ -133,10 +148,10 @@ final class Gemm {
             if (transA) { // op(A)[i][p] = A[p][i]: MR contiguous floats per p
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + i0 + ir;
-                    if (mr == MR && src + S.length() <= a.length) {
-                        // one 16-lane move (a short copy loop costs ~2 cycles an element); the 4 lanes
+                    if (mr == MR && src + A_MOVE <= a.length) {
+                        // whole-vector moves (a short copy loop costs ~2 cycles an element); lanes
                         // past the panel row are overwritten by the next row or land in ap's slack
-                        FloatVector.fromArray(S, a, src).intoArray(ap, idx);
+                        for (int v = 0; v < A_MOVE; v += L) FloatVector.fromArray(S, a, src + v).intoArray(ap, idx + v);
                     } else {
                         for (int r = 0; r < mr; r++) ap[idx + r] = a[src + r];
                         for (int r = mr; r < MR; r++) ap[idx + r] = 0f;
@@ -171,7 +186,7 @@ final class Gemm {
                 for (int p = p0; p < p1; p++) {
                     int src = bOff + (pc + p) * ldb + j0, dst = idx + p * NR;
                     FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-                    FloatVector.fromArray(S, b, src + 16).intoArray(bp, dst + 16);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                 }
             } else if (!transB) {
                 for (int p = p0; p < p1; p++) {
@@ -192,7 +207,7 @@ final class Gemm {
     }
 
     /**
-     * C[0:mr, 0:nr] += alpha · Ap · Bp over kc (the 12×32 register tile). Every vector operation is
+     * C[0:mr, 0:nr] += alpha · Ap · Bp over kc (the 12×2L register tile). Every vector operation is
      * written inline in this method: passing the accumulators to a helper method makes C2 box them
      * (measured: 12 GFLOP/s with heap allocation in the loop vs 116 inline). The accumulators leave
      * through the {@code tile} array.
@@ -214,7 +229,7 @@ final class Gemm {
         FloatVector a;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + 16);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             a = FloatVector.broadcast(S, ap[ai + 0]);
             c00 = b0.fma(a, c00);
             c01 = b1.fma(a, c01);
@@ -255,34 +270,83 @@ final class Gemm {
             bi += NR;
         }
         c00.intoArray(tile, 0);
-        c01.intoArray(tile, 16);
-        c10.intoArray(tile, 32);
-        c11.intoArray(tile, 48);
-        c20.intoArray(tile, 64);
-        c21.intoArray(tile, 80);
-        c30.intoArray(tile, 96);
-        c31.intoArray(tile, 112);
-        c40.intoArray(tile, 128);
-        c41.intoArray(tile, 144);
-        c50.intoArray(tile, 160);
-        c51.intoArray(tile, 176);
-        c60.intoArray(tile, 192);
-        c61.intoArray(tile, 208);
-        c70.intoArray(tile, 224);
-        c71.intoArray(tile, 240);
-        c80.intoArray(tile, 256);
-        c81.intoArray(tile, 272);
-        c90.intoArray(tile, 288);
-        c91.intoArray(tile, 304);
-        c100.intoArray(tile, 320);
-        c101.intoArray(tile, 336);
-        c110.intoArray(tile, 352);
-        c111.intoArray(tile, 368);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L);
+        c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L);
+        c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L);
+        c31.intoArray(tile, 7 * L);
+        c40.intoArray(tile, 8 * L);
+        c41.intoArray(tile, 9 * L);
+        c50.intoArray(tile, 10 * L);
+        c51.intoArray(tile, 11 * L);
+        c60.intoArray(tile, 12 * L);
+        c61.intoArray(tile, 13 * L);
+        c70.intoArray(tile, 14 * L);
+        c71.intoArray(tile, 15 * L);
+        c80.intoArray(tile, 16 * L);
+        c81.intoArray(tile, 17 * L);
+        c90.intoArray(tile, 18 * L);
+        c91.intoArray(tile, 19 * L);
+        c100.intoArray(tile, 20 * L);
+        c101.intoArray(tile, 21 * L);
+        c110.intoArray(tile, 22 * L);
+        c111.intoArray(tile, 23 * L);
+        writeTile(tile, c, ci, ldc, alpha, store, mr, nr);
+    }
+
+    /** The 6-row form of {@link #kernel} for machines with 16 vector registers (AVX2, SSE). */
+    static void kernel6(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, float alpha, boolean store,
+                       int mr, int nr, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
+                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
+                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S),
+                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
+                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector a;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            a = FloatVector.broadcast(S, ap[ai + 0]);
+            c00 = b0.fma(a, c00);
+            c01 = b1.fma(a, c01);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = b0.fma(a, c10);
+            c11 = b1.fma(a, c11);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = b0.fma(a, c20);
+            c21 = b1.fma(a, c21);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = b0.fma(a, c30);
+            c31 = b1.fma(a, c31);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = b0.fma(a, c40);
+            c41 = b1.fma(a, c41);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = b0.fma(a, c50);
+            c51 = b1.fma(a, c51);
+            ai += MR;
+            bi += NR;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L);
+        c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L);
+        c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L);
+        c31.intoArray(tile, 7 * L);
+        c40.intoArray(tile, 8 * L);
+        c41.intoArray(tile, 9 * L);
+        c50.intoArray(tile, 10 * L);
+        c51.intoArray(tile, 11 * L);
         writeTile(tile, c, ci, ldc, alpha, store, mr, nr);
     }
 
     /**
-     * The 12×32 kernel reading a row-major A in place (rows a0, a0 + lda, …, 12 of them; columns
+     * The 12-row kernel reading a row-major A in place (rows a0, a0 + lda, …, 12 of them; columns
      * [p, p + kc)) instead of a packed panel. For the short K of Swin's linear layers packing A costs
      * more than it saves (8 % of a swin_t step went to packing).
      */
@@ -315,7 +379,7 @@ final class Gemm {
         int r11 = a0 + 11 * lda;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + 16);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             a_ = FloatVector.broadcast(S, a[r0 + p]);
             c00 = b0.fma(a_, c00);
             c01 = b1.fma(a_, c01);
@@ -355,49 +419,104 @@ final class Gemm {
             bi += NR;
         }
         c00.intoArray(tile, 0);
-        c01.intoArray(tile, 16);
-        c10.intoArray(tile, 32);
-        c11.intoArray(tile, 48);
-        c20.intoArray(tile, 64);
-        c21.intoArray(tile, 80);
-        c30.intoArray(tile, 96);
-        c31.intoArray(tile, 112);
-        c40.intoArray(tile, 128);
-        c41.intoArray(tile, 144);
-        c50.intoArray(tile, 160);
-        c51.intoArray(tile, 176);
-        c60.intoArray(tile, 192);
-        c61.intoArray(tile, 208);
-        c70.intoArray(tile, 224);
-        c71.intoArray(tile, 240);
-        c80.intoArray(tile, 256);
-        c81.intoArray(tile, 272);
-        c90.intoArray(tile, 288);
-        c91.intoArray(tile, 304);
-        c100.intoArray(tile, 320);
-        c101.intoArray(tile, 336);
-        c110.intoArray(tile, 352);
-        c111.intoArray(tile, 368);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L);
+        c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L);
+        c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L);
+        c31.intoArray(tile, 7 * L);
+        c40.intoArray(tile, 8 * L);
+        c41.intoArray(tile, 9 * L);
+        c50.intoArray(tile, 10 * L);
+        c51.intoArray(tile, 11 * L);
+        c60.intoArray(tile, 12 * L);
+        c61.intoArray(tile, 13 * L);
+        c70.intoArray(tile, 14 * L);
+        c71.intoArray(tile, 15 * L);
+        c80.intoArray(tile, 16 * L);
+        c81.intoArray(tile, 17 * L);
+        c90.intoArray(tile, 18 * L);
+        c91.intoArray(tile, 19 * L);
+        c100.intoArray(tile, 20 * L);
+        c101.intoArray(tile, 21 * L);
+        c110.intoArray(tile, 22 * L);
+        c111.intoArray(tile, 23 * L);
+        writeTile(tile, c, ci, ldc, alpha, store, MR, nr);
+    }
+
+    /** The 6-row form of {@link #kernelDirect} for machines with 16 vector registers (AVX2, SSE). */
+    static void kernelDirect6(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
+                             boolean store, int nr, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
+                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
+                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S),
+                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
+                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector a_;
+        int r0 = a0 + 0 * lda;
+        int r1 = a0 + 1 * lda;
+        int r2 = a0 + 2 * lda;
+        int r3 = a0 + 3 * lda;
+        int r4 = a0 + 4 * lda;
+        int r5 = a0 + 5 * lda;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            a_ = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = b0.fma(a_, c00);
+            c01 = b1.fma(a_, c01);
+            a_ = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = b0.fma(a_, c10);
+            c11 = b1.fma(a_, c11);
+            a_ = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = b0.fma(a_, c20);
+            c21 = b1.fma(a_, c21);
+            a_ = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = b0.fma(a_, c30);
+            c31 = b1.fma(a_, c31);
+            a_ = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = b0.fma(a_, c40);
+            c41 = b1.fma(a_, c41);
+            a_ = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = b0.fma(a_, c50);
+            c51 = b1.fma(a_, c51);
+            bi += NR;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L);
+        c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L);
+        c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L);
+        c31.intoArray(tile, 7 * L);
+        c40.intoArray(tile, 8 * L);
+        c41.intoArray(tile, 9 * L);
+        c50.intoArray(tile, 10 * L);
+        c51.intoArray(tile, 11 * L);
         writeTile(tile, c, ci, ldc, alpha, store, MR, nr);
     }
 
     /**
      * C[0:mr, 0:nr] += alpha · tile, or with {@code store} C[…] = alpha · tile (the first K block of
-     * a beta = 0 product, which need not read C). Whole 16-lane vectors, then a scalar tail. The
+     * a beta = 0 product, which need not read C). Whole vectors, then a scalar tail (fma, as the
+     * vectors: a C element's value does not depend on where a tile's edge falls). The
      * kernels always go through the tile: a separate full-tile store branch was compiled cold when
      * edge tiles dominated early calls, and C2 then boxed every accumulator on that path (12 % of a
      * Swin step in {@code FloatVector.intoArray}).
      */
     private static void writeTile(float[] tile, float[] c, int ci, int ldc, float alpha, boolean store, int mr, int nr) {
         FloatVector al = FloatVector.broadcast(S, alpha);
-        int vec = nr / 16 * 16;
+        int vec = nr / L * L;
         for (int r = 0; r < mr; r++) {
             int row = ci + r * ldc, t = r * NR;
-            for (int j = 0; j < vec; j += 16) {
+            for (int j = 0; j < vec; j += L) {
                 FloatVector v = FloatVector.fromArray(S, tile, t + j);
                 (store ? v.mul(al) : v.fma(al, FloatVector.fromArray(S, c, row + j))).intoArray(c, row + j);
             }
-            for (int j = vec; j < nr; j++) c[row + j] = store ? alpha * tile[t + j] : c[row + j] + alpha * tile[t + j];
+            for (int j = vec; j < nr; j++) c[row + j] = store ? alpha * tile[t + j] : Math.fma(tile[t + j], alpha, c[row + j]);
         }
     }
 
@@ -437,8 +556,8 @@ final class Gemm {
             }
             for (int j = vn; j < n; j++) {
                 float sum = 0f;
-                for (int p = 0; p < k; p++) sum += (transA ? a[aOff + p * m + i] : a[aOff + i * k + p]) * bb[bo + p * n + j];
-                c[ci + j] += alpha * sum;
+                for (int p = 0; p < k; p++) sum = Math.fma(transA ? a[aOff + p * m + i] : a[aOff + i * k + p], bb[bo + p * n + j], sum);
+                c[ci + j] = Math.fma(sum, alpha, c[ci + j]); // as the vector columns: fused
             }
         }
     }

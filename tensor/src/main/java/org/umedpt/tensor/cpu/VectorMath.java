@@ -1,0 +1,69 @@
+package org.umedpt.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * exp in float, as a vector function and a scalar twin that performs the same IEEE operations in
+ * the same order, so an element's value does not depend on whether it fell in a vector body or a
+ * scalar tail (hence not on where a thread's range starts), nor on whether the code ran
+ * interpreted or compiled. The Vector API's own {@code lanewise(EXP)} is neither: compiled it
+ * calls SVML, interpreted it calls {@code Math.exp} per lane, and the two differ in the last bit,
+ * which made results depend on JIT timing and on the thread count.
+ *
+ * <p>Method (Cephes {@code expf}): x = n·ln 2 + r with n = round(x·log₂e) and |r| ≤ ln 2 / 2
+ * (ln 2 split in two parts so that r is exact), e^r ≈ 1 + r + r²·P(r) with a degree-5 P, then
+ * 2^n by building the exponent bits, in two halves so that results down to the subnormal range
+ * stay right. Relative error ≈ 1 ulp. x is clamped to [−104, 89]: below, e^x rounds to 0; above,
+ * to +∞. NaN stays NaN.
+ */
+final class VectorMath {
+    private VectorMath() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private static final float X_MIN = -104f, X_MAX = 89f;
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** 1.5·2²³: adding it rounds to an integer held in the low mantissa bits (bit pattern 0x4B400000). */
+    private static final float ROUND = 12582912f;
+    private static final int ROUND_BITS = 0x4B400000;
+    private static final float P0 = 5.0000001201e-1f, P1 = 1.6666665459e-1f, P2 = 4.1665795894e-2f,
+            P3 = 8.3334519073e-3f, P4 = 1.3981999507e-3f, P5 = 1.9875691500e-4f;
+
+    private static final FloatVector V_NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI), V_NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO),
+            V_P0 = FloatVector.broadcast(S, P0), V_P1 = FloatVector.broadcast(S, P1), V_P2 = FloatVector.broadcast(S, P2),
+            V_P3 = FloatVector.broadcast(S, P3);
+
+    static FloatVector exp(FloatVector x) {
+        x = x.max(X_MIN).min(X_MAX);
+        FloatVector t = x.fma(LOG2E, ROUND);
+        FloatVector n = t.sub(ROUND);
+        FloatVector r = n.fma(V_NEG_LN2_HI, x);
+        r = n.fma(V_NEG_LN2_LO, r);
+        FloatVector p = r.fma(P5, P4).fma(r, V_P3).fma(r, V_P2).fma(r, V_P1).fma(r, V_P0);
+        p = p.fma(r.mul(r), r).add(1f);
+        IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(s1).mul(s2);
+    }
+
+    /** The scalar twin of {@link #exp(FloatVector)}: bit-identical per element. */
+    static float exp(float x) {
+        x = Math.min(Math.max(x, X_MIN), X_MAX);
+        float t = Math.fma(x, LOG2E, ROUND);
+        float n = t - ROUND;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(r, P5, P4), r, P3), r, P2), r, P1), r, P0);
+        p = Math.fma(p, r * r, r) + 1f;
+        int ni = Float.floatToRawIntBits(t) - ROUND_BITS;
+        int n1 = ni >> 1, n2 = ni - n1;
+        return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+    }
+}
