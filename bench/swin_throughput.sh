@@ -10,16 +10,19 @@ cd "$(dirname "$0")/.."
 rounds=${1:-3}
 py=/usr/bin/python3
 raw=$(mktemp)
-for cfg in nano tiny; do
+for cfg in $configs; do
   sd=$([ $cfg = nano ] && echo "--stochastic-depth 0" || echo "")
   steps=$([ $cfg = nano ] && echo 10 || echo 4)
   for t in 1 2; do
     for r in $(seq "$rounds"); do
-      echo "umedpt $cfg $t $(./umedpt bench swin --config $cfg --threads $t --steps $steps $sd 2>/dev/null | tail -1)" >> "$raw"
-      echo "torch $cfg $t $($py bench/peers/torch_swin.py --config $cfg --threads $t --batch 8 --steps $steps 2>/dev/null | grep "^| $cfg" | tail -1)" >> "$raw"
+      echo "umedpt $cfg $t $(UMEDPT_JAVA_OPTS="$jopts" ./umedpt bench swin --config $cfg --threads $t --steps $steps $sd 2>/dev/null | tail -1)" >> "$raw"
+      echo "torch $cfg $t $($py bench/peers/torch_swin.py --isa "$isa" --config $cfg --threads $t --batch 8 --steps $steps 2>/dev/null | grep "^| $cfg" | tail -1)" >> "$raw"
     done
   done
 done
+lscpu | grep "Model name" | sed 's/  */ /g'
+$py bench/peers/torch_swin.py --isa "$isa" --config nano --threads 1 --steps 1 --warmup 0 2>/dev/null | grep "^peer:"
+echo "isa: $isa (umedpt JVM options: ${jopts:-none})"
 $py - "$raw" "$rounds" <<'PY'
 import statistics, sys
 rows = {}
@@ -29,12 +32,14 @@ for line in open(sys.argv[1]):
     ms, rss = (float(f[4]), float(f[7])) if who == "umedpt" else (float(f[9]), float(f[12]))
     rows.setdefault((cfg, t), {}).setdefault(who, []).append((ms, rss))
 print(f"rounds per point: {sys.argv[2]}; ms/step = median over rounds of each run's median step\n")
-print("| config | threads | umedpt ms/step (runs) | torch ms/step (runs) | umedpt img/s | torch img/s | ratio | umedpt RSS MiB | torch RSS MiB |")
-print("|---|---:|---|---|---:|---:|---:|---:|---:|")
+print("| config | threads | umedpt ms/step (runs) | torch ms/step (runs) | umedpt img/s | torch img/s | ratio | ratio vs torch's best | umedpt RSS MiB | torch RSS MiB |")
+print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|")
+med = lambda d, k: statistics.median(m for m, _ in d[k])
 for (cfg, t), d in rows.items():
-    u = statistics.median(m for m, _ in d["umedpt"]); p = statistics.median(m for m, _ in d["torch"])
+    u = med(d, "umedpt"); p = med(d, "torch")
+    best = min(med(rows[(c, s)], "torch") for (c, s) in rows if c == cfg and int(s) <= int(t))
     runs = lambda k: ", ".join(f"{m:.0f}" for m, _ in d[k])
-    print(f"| {cfg} | {t} | {u:.0f} ({runs('umedpt')}) | {p:.0f} ({runs('torch')}) | {8000/u:.2f} | {8000/p:.2f} | {p/u:.2f} |"
+    print(f"| {cfg} | {t} | {u:.0f} ({runs('umedpt')}) | {p:.0f} ({runs('torch')}) | {8000/u:.2f} | {8000/p:.2f} | {p/u:.2f} | {best/u:.2f} |"
           f" {max(r for _, r in d['umedpt']):.0f} | {max(r for _, r in d['torch']):.0f} |")
 PY
 rm -f "$raw"

@@ -4,6 +4,7 @@ model from lscpu and the BLAS/LAPACK/oneDNN libraries mapped into this process."
 import ctypes
 import os
 import subprocess
+import sys
 
 
 def cpu_model():
@@ -39,3 +40,82 @@ def blas_info():
             except (OSError, AttributeError):
                 pass
     return sorted(libs), desc
+
+
+# --------------------------------------------------------------------------------------------
+# fair peers
+# --------------------------------------------------------------------------------------------
+# These machines may set OPENBLAS_CORETYPE=Haswell (and OPENBLAS_L2_SIZE), which puts Debian's
+# OpenBLAS on AVX2 kernels; OpenBLAS ignores torch.set_num_threads unless OPENBLAS_NUM_THREADS is
+# set (so "1 thread" silently uses both cores); and torch 1.13's OpenMP spins at 2 threads here
+# unless OMP_WAIT_POLICY=PASSIVE. All of these are read when the libraries load, so each thread
+# count runs in a fresh child process with them fixed. With --isa avx2 the peer keeps AVX2 kernels
+# on purpose (OpenBLAS Haswell, ATen avx2, oneDNN AVX2), to compare with umedpt under -XX:UseAVX=2.
+
+_FAIR = "UMEDPT_FAIR_PEER"
+
+
+def fair_env(threads, isa="native"):
+    """The environment of a fair torch peer at `threads` threads."""
+    env = dict(os.environ)
+    for k in ("OPENBLAS_L2_SIZE", "OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY", "DNNL_MAX_CPU_ISA", "ONEDNN_MAX_CPU_ISA"):
+        env.pop(k, None)
+    env.update({"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads),
+                "OMP_WAIT_POLICY": "PASSIVE", _FAIR: "1"})
+    if isa == "avx2":
+        env.update({"OPENBLAS_CORETYPE": "Haswell", "ATEN_CPU_CAPABILITY": "avx2", "DNNL_MAX_CPU_ISA": "AVX2",
+                    "ONEDNN_MAX_CPU_ISA": "AVX2"})
+    elif isa != "native":
+        sys.exit(f"--isa: expected native or avx2, got {isa!r}")
+    return env
+
+
+def _option(argv, name, default):
+    for i, a in enumerate(argv):
+        if a == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith(name + "="):
+            return a.split("=", 1)[1]
+    return default
+
+
+def _with_option(argv, name, value):
+    out, skip = [], False
+    for i, a in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if a == name:
+            skip = True
+            continue
+        if not a.startswith(name + "="):
+            out.append(a)
+    return out + [name, value]
+
+
+def ensure_fair(default_threads):
+    """Call before importing torch. Unless this process already is a fair child, runs this script
+    once per thread count of --threads (default `default_threads`) in a child with fair_env, then
+    exits with the first failing child's status (or 0)."""
+    if os.environ.get(_FAIR) == "1":
+        return
+    argv = sys.argv[1:]
+    if "-h" in argv or "--help" in argv:
+        return
+    isa = _option(argv, "--isa", "native")
+    for t in [s.strip() for s in _option(argv, "--threads", default_threads).split(",") if s.strip()]:
+        sys.stdout.flush()
+        rc = subprocess.call([sys.executable, os.path.abspath(sys.argv[0])] + _with_option(argv, "--threads", t),
+                             env=fair_env(int(t), isa))
+        if rc != 0:
+            sys.exit(rc)
+    sys.exit(0)
+
+
+def peer_line():
+    """One line saying how this peer runs: OpenBLAS core, thread variables, ISA limits."""
+    _, desc = blas_info()
+    keys = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY",
+            "DNNL_MAX_CPU_ISA")
+    env = ", ".join(f"{k}={os.environ[k]}" for k in keys if k in os.environ)
+    return f"peer: {'; '.join(desc) or 'no OpenBLAS mapped'}; {env}"

@@ -21,11 +21,16 @@ import statistics
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import ensure_fair  # noqa: E402
+
+ensure_fair("1,2")  # before torch loads: fair OpenBLAS/OpenMP settings per thread count
+
 import torch
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import blas_info, cpu_model  # noqa: E402
+from peer_common import blas_info, cpu_model, peer_line  # noqa: E402
 
 
 def time_point(fn, flops, target_s, reps=3):
@@ -55,6 +60,8 @@ def time_point(fn, flops, target_s, reps=3):
 def main():
     ap = argparse.ArgumentParser(description="PyTorch CPU fp32 GEMM peer benchmark")
     ap.add_argument("--quick", action="store_true", help="short run (~0.1 s per repetition)")
+    ap.add_argument("--isa", default="native", choices=["native", "avx2"],
+                    help="native: OpenBLAS picks its kernels; avx2: keep AVX2 kernels (compare with -XX:UseAVX=2)")
     ap.add_argument("--threads", default="1,2", help="comma list of thread counts (default 1,2)")
     args = ap.parse_args()
     target = 0.1 if args.quick else 1.0
@@ -84,6 +91,7 @@ def main():
     env = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_", "GOTO", "MKL"))}
     print(f"# torch {torch.__version__} CPU fp32 GEMM ({'quick' if args.quick else 'full'} run)")
     print()
+    print(f"- {peer_line()}")
     print(f"- CPU: {cpu_model()} ({os.cpu_count()} logical CPUs, affinity {len(os.sched_getaffinity(0))})")
     print(f"- BLAS mapped: {', '.join(libs) if libs else 'none found'}")
     for d in desc:

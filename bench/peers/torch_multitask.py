@@ -67,6 +67,10 @@ import sys
 import time
 
 sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import ensure_fair, peer_line  # noqa: E402
+
+ensure_fair("1,2")  # before torch loads: fair OpenBLAS/OpenMP settings per thread count
 
 IMAGE = 112
 TYPES = ("cls", "seg", "det")
@@ -456,6 +460,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tasks", type=int, default=3, help="number of tasks; task i has type i mod 3 (cls, seg, det)")
     ap.add_argument("--mode", default="accumulate", help="comma list of: accumulate, naive")
+    ap.add_argument("--isa", default="native", choices=["native", "avx2"],
+                    help="native: OpenBLAS picks its kernels; avx2: keep AVX2 kernels (compare with -XX:UseAVX=2)")
     ap.add_argument("--threads", default=None, help="comma list of torch.set_num_threads values (default 1,2; 1 with --quick)")
     ap.add_argument("--batch", type=int, default=None, help="batch per task (default 8; 2 with --quick)")
     ap.add_argument("--steps", type=int, default=None, help="timed steps (default 5; 1 with --quick)")
@@ -496,6 +502,7 @@ def main():
     import torchvision
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from peer_common import cpu_model  # noqa: E402
+    print(peer_line())
     print(f"torch {torch.__version__}, torchvision {torchvision.__version__}, CPU: {cpu_model()}, "
           f"os.cpu_count() {os.cpu_count()}, load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"nano Swin encoder, {IMAGE}x{IMAGE} input, fp32, train() mode; warm-up {warmup} steps; "

@@ -38,6 +38,11 @@ import statistics
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import ensure_fair  # noqa: E402
+
+ensure_fair("1,2")  # before torch loads: fair OpenBLAS/OpenMP settings per thread count
+
 import torch
 import torch.nn.functional as F
 import torchvision
@@ -46,7 +51,7 @@ from torchvision.models.swin_transformer import SwinTransformer
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import cpu_model  # noqa: E402
+from peer_common import cpu_model, peer_line  # noqa: E402
 
 CONFIGS = {
     "tiny": dict(image=224, steps=5, sd=0.2, desc="swin_t (embed 96, depths 2,2,6,2, heads 3,6,12,24, window 7)"),
@@ -102,6 +107,8 @@ def bench(config, threads, batch, steps, warmup, optimizer):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--config", default="tiny,nano", help="comma list of: " + ",".join(CONFIGS))
+    ap.add_argument("--isa", default="native", choices=["native", "avx2"],
+                    help="native: OpenBLAS picks its kernels; avx2: keep AVX2 kernels (compare with -XX:UseAVX=2)")
     ap.add_argument("--threads", default="1,2", help="comma list of torch.set_num_threads values")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--steps", type=int, default=None, help="timed steps (default: 5 tiny, 10 nano; 2 with --quick)")
@@ -123,6 +130,7 @@ def main():
         for t in threads:
             rows.append(bench(c, t, args.batch, steps, warmup, args.optimizer))
 
+    print(peer_line())
     print(f"torch {torch.__version__}, torchvision {torchvision.__version__}, CPU: {cpu_model()}, "
           f"os.cpu_count() {os.cpu_count()}, load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"warm-up {warmup} steps; step = forward + cross-entropy + backward"
