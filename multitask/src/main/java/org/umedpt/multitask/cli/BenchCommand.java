@@ -1,5 +1,6 @@
 package org.umedpt.multitask.cli;
 
+import org.umedpt.multitask.InputException;
 import org.umedpt.multitask.data.SyntheticTasks;
 import org.umedpt.multitask.head.SharedBlocks;
 import org.umedpt.multitask.task.Task;
@@ -60,22 +61,22 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         for (int t : threads) {
-            if (t < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + t);
+            if (t < 1) throw new InputException("--threads must be >= 1, got " + t);
         }
         return switch (what) {
             case "gemm" -> gemm();
             case "swin" -> swin();
             case "multitask" -> multitask();
-            default -> throw new IllegalArgumentException("unknown benchmark '" + what + "'; available: gemm, swin, multitask");
+            default -> throw new InputException("unknown benchmark '" + what + "'; available: gemm, swin, multitask");
         };
     }
 
     private int swin() {
-        if (batch < 1 || steps < 1) throw new IllegalArgumentException("--batch and --steps must be >= 1");
+        if (batch < 1 || steps < 1) throw new InputException("--batch and --steps must be >= 1");
         System.out.println("| config | px | batch | threads | ms/step | img/s | arena peak MiB | RSS peak MiB |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (String name : configs) {
-            SwinConfig cfg = SwinConfig.named(name).withClasses(1000);
+            SwinConfig cfg = InputException.reading("--config " + name, () -> SwinConfig.named(name)).withClasses(1000);
             if (stochasticDepth != null) cfg = cfg.withStochasticDepth(stochasticDepth);
             int px = name.equals("nano") ? 112 : 224;
             for (int t : threads) {
@@ -122,9 +123,9 @@ final class BenchCommand implements Callable<Integer> {
         try {
             m = MultiTaskTrainer.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--mode must be accumulate or naive, got '" + mode + "'");
+            throw new InputException("--mode must be accumulate or naive, got '" + mode + "'");
         }
-        if (taskCount < 1 || taskCount > 3) throw new IllegalArgumentException("--tasks must be 1, 2 or 3, got " + taskCount);
+        if (taskCount < 1 || taskCount > 3) throw new InputException("--tasks must be 1, 2 or 3, got " + taskCount);
         System.out.println("| config | tasks | mode | batch/task | threads | ms/step | img/s | arena peak MiB | RSS peak MiB | arena reserved MiB |");
         System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         for (int t : threads) {

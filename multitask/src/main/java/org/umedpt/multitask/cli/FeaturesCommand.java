@@ -1,5 +1,6 @@
 package org.umedpt.multitask.cli;
 
+import org.umedpt.multitask.InputException;
 import org.umedpt.nn.swin.SwinConfig;
 import org.umedpt.nn.swin.SwinEncoder;
 import org.umedpt.nn.swin.SwinOutput;
@@ -53,13 +54,13 @@ final class FeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SwinConfig cfg = SwinConfig.parse(config);
-        SafeTensors.Contents w = SafeTensors.read(weights);
+        SwinConfig cfg = InputException.reading("--config " + config, () -> SwinConfig.parse(config));
+        SafeTensors.Contents w = InputException.reading(weights.toString(), () -> SafeTensors.read(weights));
         Tensor head = w.tensors().get("head.weight");
         if (head != null) {
             int classes = head.dim(0);
             if (cfg.numClasses() != 0 && cfg.numClasses() != classes) {
-                throw new IllegalArgumentException("--config says num_classes " + cfg.numClasses() + " but " + weights
+                throw new InputException("--config says num_classes " + cfg.numClasses() + " but " + weights
                         + " has a head with " + classes + " classes");
             }
             cfg = cfg.withClasses(classes);
@@ -67,17 +68,20 @@ final class FeaturesCommand implements Callable<Integer> {
             cfg = cfg.withClasses(0);
         }
         SwinEncoder enc = new SwinEncoder(cfg, new Rng(0));
-        enc.loadStateDict(w.tensors(), true);
+        InputException.reading(weights + " (for --config " + config + ")", () -> {
+            enc.loadStateDict(w.tensors(), true);
+            return null;
+        });
         enc.eval();
-        SafeTensors.Contents in = SafeTensors.read(input);
+        SafeTensors.Contents in = InputException.reading(input.toString(), () -> SafeTensors.read(input));
         Tensor x = in.tensors().get("input");
         if (x == null) {
-            throw new IllegalArgumentException(input + ": no tensor named 'input'; the file has " + in.tensors().keySet());
+            throw new InputException(input + ": no tensor named 'input'; the file has " + in.tensors().keySet());
         }
         if (x.rank() != 4 || x.dim(1) != 3) {
-            throw new IllegalArgumentException(input + ": tensor 'input' must be (N,3,H,W), got " + Shape.str(x.shape()));
+            throw new InputException(input + ": tensor 'input' must be (N,3,H,W), got " + Shape.str(x.shape()));
         }
-        if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+        if (batchSize < 1) throw new InputException("--batch-size must be >= 1, got " + batchSize);
         int n = x.dim(0), h = x.dim(2), wd = x.dim(3), per = 3 * h * wd;
         Map<String, List<float[]>> parts = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();

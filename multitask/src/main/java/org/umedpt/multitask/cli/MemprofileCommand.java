@@ -1,5 +1,6 @@
 package org.umedpt.multitask.cli;
 
+import org.umedpt.multitask.InputException;
 import org.umedpt.multitask.train.MemoryPoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,10 +55,10 @@ final class MemprofileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         for (String m : modes) {
-            if (!m.equals("accumulate") && !m.equals("naive")) throw new IllegalArgumentException("--modes: unknown mode '" + m + "'");
+            if (!m.equals("accumulate") && !m.equals("naive")) throw new InputException("--modes: unknown mode '" + m + "'");
         }
-        for (int n : counts) if (n < 1) throw new IllegalArgumentException("--tasks: counts must be >= 1, got " + n);
-        org.umedpt.nn.swin.SwinConfig.parse(config); // fail fast on a bad config
+        for (int n : counts) if (n < 1) throw new InputException("--tasks: counts must be >= 1, got " + n);
+        InputException.reading("--config " + config, () -> org.umedpt.nn.swin.SwinConfig.parse(config)); // fail fast
         Files.createDirectories(out);
         List<String> rows = new ArrayList<>();
         for (String mode : modes) {

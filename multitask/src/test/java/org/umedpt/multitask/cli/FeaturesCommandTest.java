@@ -109,4 +109,60 @@ class FeaturesCommandTest {
         String msg = buf.toString().trim();
         assertTrue(msg.startsWith("umedpt memprofile: cannot read or write") && msg.contains("a-file") && !msg.contains("\tat "), msg);
     }
+
+    @Test
+    void weightsThatDoNotFitTheConfigAreBadInput() throws IOException {
+        SwinEncoder enc = new SwinEncoder(SwinConfig.named("nano"), new Rng(3));
+        Path w = dir.resolve("w.safetensors"), in = dir.resolve("x.safetensors");
+        Weights.save(w, enc, null);
+        SafeTensors.write(in, Map.of("input", Tensor.zeros(1, 3, 32, 32)), null);
+        String[] r = runCapturing("features", "--config", "tiny", "--weights", w.toString(), "--input", in.toString(),
+                "--output", dir.resolve("y.safetensors").toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[1].startsWith("umedpt features: " + w) && r[1].contains("shape") && !r[1].contains("\tat "), r[1]);
+    }
+
+    /** An engine failure is not the user's fault: exit 1, said to be a bug, the stack trace in a log (and with --debug). */
+    @Test
+    void internalErrorExitsOneAndKeepsTheStackTrace() throws IOException {
+        for (boolean debug : new boolean[] {false, true}) {
+            picocli.CommandLine cl = new picocli.CommandLine(new Main());
+            cl.addSubcommand("explode", new Explode());
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            cl.setErr(new java.io.PrintWriter(buf, true));
+            int code = debug ? Main.run(cl, "explode", "--debug") : Main.run(cl, "explode");
+            String msg = buf.toString();
+            assertEquals(1, code, msg);
+            assertTrue(msg.startsWith("umedpt explode: internal error, a bug in umedpt") && msg.contains("IllegalArgumentException: add: cannot broadcast"), msg);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("stack trace: (\\S+\\.log)").matcher(msg);
+            assertTrue(m.find(), msg);
+            Path log = Path.of(m.group(1));
+            assertTrue(Files.readString(log).contains("at org.umedpt.multitask.cli.FeaturesCommandTest$Explode.call"), log.toString());
+            Files.delete(log);
+            assertEquals(debug, msg.contains("\tat org.umedpt.multitask.cli.FeaturesCommandTest$Explode.call"), msg);
+        }
+    }
+
+    @picocli.CommandLine.Command(name = "explode")
+    static final class Explode implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new IllegalArgumentException("add: cannot broadcast (2,3) with (4,3)"); // as an engine check would
+        }
+    }
+
+    private static String[] runCapturing(String... args) {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        PrintStream err = System.err, out = System.out;
+        int code;
+        try {
+            System.setErr(new PrintStream(buf, true));
+            System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+            code = Main.run(args);
+        } finally {
+            System.setErr(err);
+            System.setOut(out);
+        }
+        return new String[] {Integer.toString(code), buf.toString().trim()};
+    }
 }
