@@ -23,6 +23,11 @@ import java.util.TreeMap;
  * later requests); the graph frees intermediate gradients during backward, and ops free their
  * temporaries.
  *
+ * <p><b>Poison mode</b> fills every block handed back — by {@link #free} and by {@link #reset} —
+ * with NaN, so that a read of dead or never-written memory shows up as NaN in a result instead of
+ * stale numbers that happen to look right. It is on when the JVM runs with assertions enabled
+ * ({@code -ea}, as the tests do), or with {@code new Arena(true)}.
+ *
  * <p>Not thread-safe: one arena serves one graph at a time (ggml's context, llm.c's single
  * activation allocation). Parameters, their gradients and optimizer state never come from here.
  */
@@ -43,6 +48,31 @@ public final class Arena {
     private long allocations;
     private int generation;
     private boolean claimed;
+    private final boolean poison;
+
+    /** Poison mode where assertions are enabled ({@code -ea}). */
+    private static final boolean POISON_BY_DEFAULT = assertionsEnabled();
+
+    @SuppressWarnings({"AssertWithSideEffects", "ConstantConditions"})
+    private static boolean assertionsEnabled() {
+        boolean on = false;
+        assert on = true;
+        return on;
+    }
+
+    /** An arena, in poison mode when assertions are enabled. */
+    public Arena() {
+        this(POISON_BY_DEFAULT);
+    }
+
+    /** @param poison fill freed memory with NaN (a debug mode; costs a pass over freed memory) */
+    public Arena(boolean poison) {
+        this.poison = poison;
+    }
+
+    public boolean poisons() {
+        return poison;
+    }
 
     /** A slice of arena memory: {@code length} (aligned) floats of {@code array} starting at {@code offset}. */
     public record Block(float[] array, int offset, int length) {}
@@ -87,6 +117,7 @@ public final class Arena {
      */
     public void free(Block b) {
         inUseFloats -= b.length();
+        if (poison) java.util.Arrays.fill(b.array(), b.offset(), b.offset() + b.length(), Float.NaN);
         giveBack(b);
     }
 
@@ -94,8 +125,11 @@ public final class Arena {
         freeBySize.computeIfAbsent(b.length(), k -> new ArrayDeque<>()).push(b);
     }
 
-    /** Frees everything allocated since the last reset and invalidates its tensors. O(1). */
+    /** Frees everything allocated since the last reset and invalidates its tensors. O(1) (outside poison mode). */
     public void reset() {
+        if (poison) {
+            for (int c = 0; c < chunks.size(); c++) java.util.Arrays.fill(chunks.get(c), 0, tops[c], Float.NaN);
+        }
         freeBySize.clear();
         java.util.Arrays.fill(tops, 0);
         inUseFloats = 0;

@@ -173,4 +173,21 @@ class ArenaTest {
         assertEquals((16 + 32) * 4, arena.highWaterBytes());
         assertThrows(IllegalArgumentException.class, () -> arena.allocate(-1));
     }
+
+    /** The tests run in poison mode (surefire enables assertions): freed and reset memory reads NaN. */
+    @org.junit.jupiter.api.Test
+    void poisonModeFillsFreedMemoryWithNaN() {
+        Arena a = new Arena();
+        org.junit.jupiter.api.Assertions.assertTrue(a.poisons(), "tests must run with -ea (poison mode)");
+        Arena.Block b = a.allocate(40);
+        java.util.Arrays.fill(b.array(), b.offset(), b.offset() + 40, 1f);
+        a.free(b);
+        for (int i = 0; i < 40; i++) org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(b.array()[b.offset() + i]));
+        Arena.Block c = a.allocate(100);
+        java.util.Arrays.fill(c.array(), c.offset(), c.offset() + 100, 2f);
+        a.reset();
+        Arena.Block d = a.allocate(100); // the same memory again: never the stale 2s
+        for (int i = 0; i < 100; i++) org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(d.array()[d.offset() + i]));
+        org.junit.jupiter.api.Assertions.assertFalse(new Arena(false).poisons());
+    }
 }
