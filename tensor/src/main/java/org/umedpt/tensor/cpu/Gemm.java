@@ -306,29 +306,30 @@ final class Gemm {
                 c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
                 c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector a;
+        // indices linear in the loop counter (not separate += induction variables), so that C2
+        // can hoist the bounds checks out of the loop: at 8 lanes they cost a third of the time
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            a = FloatVector.broadcast(S, ap[ai + 0]);
+            int pa = ai + p * MR, pb = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+            FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+            a = FloatVector.broadcast(S, ap[pa + 0]);
             c00 = b0.fma(a, c00);
             c01 = b1.fma(a, c01);
-            a = FloatVector.broadcast(S, ap[ai + 1]);
+            a = FloatVector.broadcast(S, ap[pa + 1]);
             c10 = b0.fma(a, c10);
             c11 = b1.fma(a, c11);
-            a = FloatVector.broadcast(S, ap[ai + 2]);
+            a = FloatVector.broadcast(S, ap[pa + 2]);
             c20 = b0.fma(a, c20);
             c21 = b1.fma(a, c21);
-            a = FloatVector.broadcast(S, ap[ai + 3]);
+            a = FloatVector.broadcast(S, ap[pa + 3]);
             c30 = b0.fma(a, c30);
             c31 = b1.fma(a, c31);
-            a = FloatVector.broadcast(S, ap[ai + 4]);
+            a = FloatVector.broadcast(S, ap[pa + 4]);
             c40 = b0.fma(a, c40);
             c41 = b1.fma(a, c41);
-            a = FloatVector.broadcast(S, ap[ai + 5]);
+            a = FloatVector.broadcast(S, ap[pa + 5]);
             c50 = b0.fma(a, c50);
             c51 = b1.fma(a, c51);
-            ai += MR;
-            bi += NR;
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
