@@ -4,10 +4,17 @@
 # tiny = swin_t at 224 px (stochastic depth 0.2 on both sides, torchvision's default). Each point
 # runs in fresh processes, alternating umedpt and PyTorch, ROUNDS times (these shared 2-core
 # machines vary by ±20 % between runs); the table gives the median of the runs' median ms/step.
-#   bench/swin_throughput.sh [ROUNDS]
+# The PyTorch peer runs with fair settings (bench/peers/peer_common.py: OpenBLAS/OpenMP threads
+# pinned, OMP_WAIT_POLICY=PASSIVE, its own kernel choice) at 1 and 2 threads; "best" is its
+# faster thread count up to ours. With ISA=avx2, umedpt runs with -XX:UseAVX=2 and the peer keeps
+# AVX2 kernels (--isa avx2).
+#   bench/swin_throughput.sh [ROUNDS] [CONFIGS]      e.g. ISA=avx2 bench/swin_throughput.sh 3 nano
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
+configs=${2:-nano tiny}
+isa=${ISA:-native}
+jopts=$([ "$isa" = avx2 ] && echo "-XX:UseAVX=2" || echo "")
 py=/usr/bin/python3
 raw=$(mktemp)
 for cfg in $configs; do
