@@ -79,7 +79,12 @@ final class Parallel implements AutoCloseable {
             } catch (Throwable t) {
                 mine = t;
             }
-            while (pending.get() > 0) Thread.onSpinWait();
+            // spin briefly, then yield: on a machine shared with other processes a worker may be
+            // descheduled, and spinning on its core-mate would only delay it
+            for (int spins = 0; pending.get() > 0; spins++) {
+                if (spins < 4096) Thread.onSpinWait();
+                else Thread.yield();
+            }
             Throwable t = mine != null ? mine : error;
             if (t instanceof RuntimeException re) throw re;
             if (t instanceof Error e) throw e;
