@@ -29,9 +29,15 @@ public record Manifest(Path file, String encoderName, SwinConfig encoder, Traini
 
     public record Training(int rounds, int tasksPerRound, long seed, int threads, int loaderThreads, int prefetch, float lr, float headLr,
                            float weightDecay, double clipNorm, int warmup, int checkpointEvery, int evalEvery, int logEvery, int evalBatch) {
+        /** A run of {@code r} rounds; the warm-up is capped at a tenth of it (a quick --rounds try would otherwise never leave warm-up). */
         public Training withRounds(int r) {
             return new Training(r, tasksPerRound, seed, threads, loaderThreads, prefetch, lr, headLr, weightDecay, clipNorm,
                     Math.min(warmup, Math.max(0, r / 10)), checkpointEvery, evalEvery, logEvery, evalBatch);
+        }
+
+        public Training withWarmup(int w) {
+            return new Training(rounds, tasksPerRound, seed, threads, loaderThreads, prefetch, lr, headLr, weightDecay, clipNorm, w,
+                    checkpointEvery, evalEvery, logEvery, evalBatch);
         }
 
         public Training withThreads(int t) {

@@ -1,5 +1,6 @@
 package org.umedpt.multitask.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -92,8 +93,10 @@ public final class Pretrainer {
             if (!Files.isRegularFile(ckpt)) {
                 throw new IllegalArgumentException("--resume: no checkpoint " + ckpt + " to resume from; expected a folder written by pretrain");
             }
-            int stored = readRounds(out.resolve(RUN));
-            tr = tr.withRounds(options.rounds() != null ? options.rounds() : stored);
+            JsonNode run = readRun(out.resolve(RUN));
+            int stored = run.path("rounds").asInt();
+            // the schedule of the interrupted run, not the manifest's (which may have been edited since)
+            tr = tr.withRounds(options.rounds() != null ? options.rounds() : stored).withWarmup(run.path("warmup").asInt());
             if (options.rounds() != null && options.rounds() != stored) {
                 stderr.println("umedpt pretrain: note: --rounds " + options.rounds() + " differs from the run's " + stored
                         + "; the learning-rate schedule changes from here on");
@@ -116,7 +119,7 @@ public final class Pretrainer {
             d.skipped().forEach((k, v) -> line.append(" skipped.").append(k.replaceAll("[^A-Za-z0-9]+", "_")).append('=').append(v));
             stdout.println(line);
         }
-        writeAtomically(out.resolve(RUN), JSON.createObjectNode().put("rounds", tr.rounds()).put("manifest", options.manifest().toString()).toPrettyString());
+        writeAtomically(out.resolve(RUN), JSON.createObjectNode().put("rounds", tr.rounds()).put("warmup", tr.warmup()).put("manifest", options.manifest().toString()).toPrettyString());
 
         final Manifest.Training t = tr;
         ExecutorService loaders = Executors.newFixedThreadPool(t.loaderThreads(), r -> {
@@ -185,8 +188,8 @@ public final class Pretrainer {
         try (Writer log = append(out.resolve(LOG)); Writer metrics = append(out.resolve(METRICS))) {
             while (trainer.stepsDone() < t.rounds()) {
                 long t0 = System.nanoTime();
-                float lr = trainer.lr();
                 Map<String, Float> losses = trainer.step();
+                float lr = trainer.lr(); // the shared learning rate this round used (step() sets it from the schedule)
                 long round = trainer.stepsDone();
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 StringBuilder line = new StringBuilder("round=" + round);
@@ -305,9 +308,11 @@ public final class Pretrainer {
         }
     }
 
-    private static int readRounds(Path run) {
+    private static JsonNode readRun(Path run) {
         try {
-            return JSON.readTree(run.toFile()).path("rounds").asInt(-1);
+            JsonNode n = JSON.readTree(run.toFile());
+            if (n == null || !n.path("rounds").isInt() || !n.path("warmup").isInt()) throw new IOException("no rounds/warmup");
+            return n;
         } catch (IOException e) {
             throw new IllegalArgumentException("--resume: cannot read " + run + " (" + e.getMessage() + "); expected the run.json pretrain writes");
         }
