@@ -3,7 +3,6 @@ package org.umedpt.multitask.data;
 import org.umedpt.multitask.data.io.DataFormatException;
 import org.umedpt.multitask.data.io.Pixels;
 
-import java.util.ArrayDeque;
 import java.util.Map;
 
 /**
@@ -92,24 +91,23 @@ public final class Decoder {
         for (int v : m) value = Math.max(value, v);
         if (value == 0) return;
         boolean[] outside = new boolean[h * w];
-        ArrayDeque<Integer> q = new ArrayDeque<>();
+        int[] queue = new int[h * w]; // each pixel enters at most once
+        int head = 0, tail = 0;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                if ((y == 0 || x == 0 || y == h - 1 || x == w - 1) && m[y * w + x] == 0 && !outside[y * w + x]) {
-                    outside[y * w + x] = true;
-                    q.add(y * w + x);
+                int i = y * w + x;
+                if ((y == 0 || x == 0 || y == h - 1 || x == w - 1) && m[i] == 0 && !outside[i]) {
+                    outside[i] = true;
+                    queue[tail++] = i;
                 }
             }
         }
-        while (!q.isEmpty()) {
-            int i = q.poll(), y = i / w, x = i % w;
-            int[] nb = {y > 0 ? i - w : -1, y < h - 1 ? i + w : -1, x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1};
-            for (int j : nb) {
-                if (j >= 0 && !outside[j] && m[j] == 0) {
-                    outside[j] = true;
-                    q.add(j);
-                }
-            }
+        while (head < tail) {
+            int i = queue[head++], y = i / w, x = i - y * w;
+            if (y > 0 && !outside[i - w] && m[i - w] == 0) { outside[i - w] = true; queue[tail++] = i - w; }
+            if (y < h - 1 && !outside[i + w] && m[i + w] == 0) { outside[i + w] = true; queue[tail++] = i + w; }
+            if (x > 0 && !outside[i - 1] && m[i - 1] == 0) { outside[i - 1] = true; queue[tail++] = i - 1; }
+            if (x < w - 1 && !outside[i + 1] && m[i + 1] == 0) { outside[i + 1] = true; queue[tail++] = i + 1; }
         }
         for (int i = 0; i < m.length; i++) if (!outside[i]) m[i] = value;
     }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * One split of a real task: its items, decoded on demand (only the item list is held, so a large
- * dataset costs memory per item, not per pixel), then transformed to the task's input size. When
+ * dataset costs memory per item, not per pixel, beyond what a {@link DecodeCache} budget keeps),
+ * then transformed to the task's input size. When
  * {@code augment} is on, draw {@code d} of index {@code i} uses a generator seeded from
  * (seed, i, d), so an epoch's augmentations differ from the last one's but never depend on
  * which thread decodes or when.
@@ -18,14 +19,21 @@ public final class RealDataset implements Dataset {
     private final Transforms transforms;
     private final boolean augment;
     private final long seed;
+    private final DecodeCache.Slots cache;
 
     public RealDataset(String name, List<Item> items, Decoder decoder, Transforms transforms, boolean augment, long seed) {
+        this(name, items, decoder, transforms, augment, seed, new DecodeCache(0));
+    }
+
+    /** @param cache decoded examples kept up to its budget (shared by the run's datasets) */
+    public RealDataset(String name, List<Item> items, Decoder decoder, Transforms transforms, boolean augment, long seed, DecodeCache cache) {
         this.name = name;
         this.items = List.copyOf(items);
         this.decoder = decoder;
         this.transforms = augment ? transforms : transforms.evaluation();
         this.augment = augment;
         this.seed = seed;
+        this.cache = cache.slots(this.items.size());
     }
 
     @Override
@@ -48,7 +56,7 @@ public final class RealDataset implements Dataset {
         if (index < 0 || index >= items.size()) throw new IllegalArgumentException(name + ": index " + index + " out of [0, " + items.size() + ")");
         Rng rng = augment ? new Rng(mix(seed, index, draw)) : null;
         try {
-            return transforms.apply(decoder.decode(items.get(index)), rng);
+            return transforms.apply(cache.get(index, () -> decoder.decode(items.get(index))), rng);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("task " + name + ": " + e.getMessage(), e);
         }

@@ -28,21 +28,21 @@ import java.util.Set;
 public record Manifest(Path file, String encoderName, SwinConfig encoder, Training training, List<TaskSpec> tasks) {
 
     public record Training(int rounds, int tasksPerRound, long seed, int threads, int loaderThreads, int prefetch, float lr, float headLr,
-                           float weightDecay, double clipNorm, int warmup, int checkpointEvery, int evalEvery, int logEvery, int evalBatch) {
+                           float weightDecay, double clipNorm, int warmup, int checkpointEvery, int evalEvery, int logEvery, int evalBatch, long cacheMb) {
         /** A run of {@code r} rounds; the warm-up is capped at a tenth of it (a quick --rounds try would otherwise never leave warm-up). */
         public Training withRounds(int r) {
             return new Training(r, tasksPerRound, seed, threads, loaderThreads, prefetch, lr, headLr, weightDecay, clipNorm,
-                    Math.min(warmup, Math.max(0, r / 10)), checkpointEvery, evalEvery, logEvery, evalBatch);
+                    Math.min(warmup, Math.max(0, r / 10)), checkpointEvery, evalEvery, logEvery, evalBatch, cacheMb);
         }
 
         public Training withWarmup(int w) {
             return new Training(rounds, tasksPerRound, seed, threads, loaderThreads, prefetch, lr, headLr, weightDecay, clipNorm, w,
-                    checkpointEvery, evalEvery, logEvery, evalBatch);
+                    checkpointEvery, evalEvery, logEvery, evalBatch, cacheMb);
         }
 
         public Training withThreads(int t) {
             return new Training(rounds, tasksPerRound, seed, t, loaderThreads, prefetch, lr, headLr, weightDecay, clipNorm, warmup,
-                    checkpointEvery, evalEvery, logEvery, evalBatch);
+                    checkpointEvery, evalEvery, logEvery, evalBatch, cacheMb);
         }
     }
 
@@ -62,7 +62,7 @@ public record Manifest(Path file, String encoderName, SwinConfig encoder, Traini
 
     static final Set<String> TOP = Set.of("base", "encoder", "training", "tasks");
     static final Set<String> TRAINING = Set.of("rounds", "tasks_per_round", "seed", "threads", "loader_threads", "prefetch", "optimizer",
-            "checkpoint_every", "eval_every", "log_every", "eval_batch");
+            "checkpoint_every", "eval_every", "log_every", "eval_batch", "cache_mb");
     static final Set<String> OPTIMIZER = Set.of("lr", "head_lr", "weight_decay", "clip_norm", "warmup");
     static final Set<String> TASK = Set.of("name", "type", "reader", "classes", "input_size", "batch_size", "loss_weight", "normalize",
             "transforms", "split");
@@ -139,7 +139,8 @@ public record Manifest(Path file, String encoderName, SwinConfig encoder, Traini
                 (float) o.number("lr", 1e-4, 0, 10), (float) o.number("head_lr", 1e-3, 0, 10), (float) o.number("weight_decay", 1e-2, 0, 10),
                 o.number("clip_norm", 0, 0, 1e6), o.integer("warmup", Math.min(100, rounds / 10), 0, 100_000_000),
                 t.integer("checkpoint_every", 50, 1, 100_000_000), t.integer("eval_every", 100, 0, 100_000_000),
-                t.integer("log_every", 10, 1, 100_000_000), t.integer("eval_batch", 32, 1, 4096));
+                t.integer("log_every", 10, 1, 100_000_000), t.integer("eval_batch", 32, 1, 4096),
+                t.integer("cache_mb", 1024L, 0, 1L << 30));
 
         List<ManifestNode> tl = top.list("tasks", true);
         if (tl.isEmpty()) throw top.error("tasks", "empty list; expected at least one task");

@@ -2,6 +2,7 @@ package org.umedpt.multitask.task;
 
 import org.umedpt.multitask.data.CocoReader;
 import org.umedpt.multitask.data.CsvReader;
+import org.umedpt.multitask.data.DecodeCache;
 import org.umedpt.multitask.data.Decoder;
 import org.umedpt.multitask.data.FolderReader;
 import org.umedpt.multitask.data.Item;
@@ -43,6 +44,11 @@ public record TaskData(Manifest.TaskSpec spec, int classes, List<String> classNa
     }
 
     public static TaskData build(Manifest.TaskSpec s, long seed) {
+        return build(s, seed, new DecodeCache(0));
+    }
+
+    /** @param cache where decoded examples are kept (shared by a run's tasks, up to its budget) */
+    public static TaskData build(Manifest.TaskSpec s, long seed, DecodeCache cache) {
         String where = s.key() + " (" + s.name() + ")";
         Manifest.ReaderSpec r = s.reader();
         Source src = switch (r.format()) {
@@ -100,9 +106,9 @@ public record TaskData(Manifest.TaskSpec spec, int classes, List<String> classNa
         Transforms base = new Transforms(s.height(), s.width(), t.scaleMin(), t.scaleMax(), t.hflip(), t.vflip(), t.rot90(), t.brightness(),
                 t.contrast(), mean, std);
         if (s.normalize().equals("dataset")) base = withStats(base, decoder, splits.get(Source.Split.TRAIN), where);
-        RealDataset train = new RealDataset(s.name(), splits.get(Source.Split.TRAIN), decoder, base, true, seed);
-        RealDataset val = new RealDataset(s.name(), splits.get(Source.Split.VAL), decoder, base, false, seed);
-        RealDataset test = new RealDataset(s.name(), splits.get(Source.Split.TEST), decoder, base, false, seed);
+        RealDataset train = new RealDataset(s.name(), splits.get(Source.Split.TRAIN), decoder, base, true, seed, cache);
+        RealDataset val = new RealDataset(s.name(), splits.get(Source.Split.VAL), decoder, base, false, seed, cache);
+        RealDataset test = new RealDataset(s.name(), splits.get(Source.Split.TEST), decoder, base, false, seed, new DecodeCache(0)); // not used in training
         for (RealDataset d : List.of(train, val, test)) d.get(0); // decode one item per split now: format and mapping errors surface before training
         return new TaskData(s, classes, names, train, val, test, src.skipped());
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.umedpt.multitask.data.DecodeCache;
 import org.umedpt.multitask.data.Source;
 import org.umedpt.multitask.head.SharedBlocks;
 import org.umedpt.multitask.task.Manifest;
@@ -112,7 +113,8 @@ public final class Pretrainer {
         if (tr.rounds() < 1) throw new IllegalArgumentException("--rounds must be >= 1, got " + tr.rounds());
 
         List<TaskData> data = new ArrayList<>();
-        for (Manifest.TaskSpec s : m.tasks()) data.add(TaskData.build(s, tr.seed()));
+        DecodeCache cache = new DecodeCache(tr.cacheMb() << 20);
+        for (Manifest.TaskSpec s : m.tasks()) data.add(TaskData.build(s, tr.seed(), cache));
         for (TaskData d : data) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "data task=%s type=%s classes=%d train=%d val=%d test=%d",
                     d.spec().name(), typeName(d.spec().type()), d.classes(), d.train().size(), d.val().size(), d.test().size()));
@@ -139,7 +141,9 @@ public final class Pretrainer {
         }, "umedpt-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (CpuBackend cpu = new CpuBackend(t.threads())) {
-            return train(cpu, m, t, data, loaders);
+            long done = train(cpu, m, t, data, loaders);
+            stdout.printf(Locale.ROOT, "cache used_mb=%.0f of %d hits=%d misses=%d%n", cache.usedBytes() / 1048576.0, t.cacheMb(), cache.hits(), cache.misses());
+            return done;
         } finally {
             loaders.shutdownNow();
             synchronized (this) {

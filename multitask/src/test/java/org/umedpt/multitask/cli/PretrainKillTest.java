@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real {@code kill -9}: a child JVM runs {@code umedpt pretrain} and is killed mid-way (after a
- * checkpoint, while later rounds run); a second child resumes it to the end. Its parameters and
- * logged losses equal an uninterrupted child run's. Across JVMs "equal" is to float rounding, not
+ * checkpoint, while later rounds run); a second child resumes it to the end. Its parameters equal
+ * an uninterrupted child run's, and it logs the same rounds. Across JVMs "equal" is to float rounding, not
  * bit for bit: a resumed JVM interprets rounds that the uninterrupted one runs C2-compiled, and
  * interpreted and compiled vector {@code exp} differ in the last bit (-Xcomp did not remove the
  * 1-ulp differences and took 2 minutes). The bit-exact check of the same resume logic is
