@@ -70,4 +70,17 @@ class ImageFilesTest {
         fails(() -> ImageFiles.read(text, 0, 2), "text.png", "not a readable image");
         fails(() -> ImageFiles.read(dir.resolve("nope.png"), 0, 2), "nope.png", "file not found");
     }
+
+    @Test
+    void aPngHeaderDeclaringAHugeImageFailsBeforeDecoding() throws IOException {
+        byte[] png = TestData.pngBytes(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY));
+        // IHDR data starts at byte 16: width, height (big endian), then 5 bytes; its CRC covers type + data
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(png);
+        b.putInt(16, 100000).putInt(20, 100000);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(png, 12, 17);
+        b.putInt(29, (int) crc.getValue());
+        Path huge = Files.write(dir.resolve("huge.png"), png);
+        fails(() -> ImageFiles.read(huge, 0, 2), "huge.png", "header declares 100000×100000 pixels", "limit");
+    }
 }
