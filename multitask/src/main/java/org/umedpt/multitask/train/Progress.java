@@ -8,13 +8,13 @@ import java.util.Map;
  * What a pretraining run shows while it trains. On a terminal: one bar redrawn in place
  * ({@code [#####-----] 120/840 1.45 s/round ETA 17m24s loss 0.532}); otherwise (a log file, CI)
  * a plain {@code key=value} line every {@code every} rounds. The rate is the mean over the rounds
- * of this process (a resumed run starts its own clock).
+ * of this process after its first (a resumed run starts its own clock).
  */
 final class Progress {
     private final PrintStream out;
     private final boolean terminal;
     private final long total, every, start;
-    private long sumMs, counted;
+    private long sumMs, counted, firstMs;
     private boolean drawn;
 
     Progress(PrintStream out, boolean terminal, long total, long every, long start) {
@@ -26,9 +26,10 @@ final class Progress {
     }
 
     void round(long round, long ms, Map<String, Float> losses) {
-        sumMs += ms;
-        counted++;
-        double per = sumMs / (double) counted / 1000.0;
+        if (counted++ == 0) firstMs = ms;
+        else sumMs += ms;
+        // the first round of a process includes JIT compilation and the first loads: leave it out once there are others
+        double per = (counted == 1 ? firstMs : sumMs / (double) (counted - 1)) / 1000.0;
         long eta = Math.round(per * (total - round));
         double mean = losses.values().stream().mapToDouble(Float::doubleValue).average().orElse(Double.NaN);
         if (terminal) {
