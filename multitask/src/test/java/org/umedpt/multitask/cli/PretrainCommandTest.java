@@ -178,4 +178,20 @@ class PretrainCommandTest {
         String e = err.lines().filter(l -> !l.startsWith("WARNING")).reduce("", (a, b) -> a + b + "\n").trim();
         assertTrue(e.startsWith("umedpt pretrain: ") && e.contains(fragment) && !e.contains("\n"), "expected one line with '" + fragment + "', got:\n" + err);
     }
+
+    @Test
+    void theEncoderLoadsIntoTorchvision() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(python)
+                        && new ProcessBuilder(python.toString(), "-c", "import torch, torchvision").start().waitFor() == 0,
+                "Debian's /usr/bin/python3 with python3-torch and python3-torchvision is absent: skipping the torchvision load check");
+        Path script = Path.of("../tools/check_torchvision_load.py");
+        if (!Files.exists(script)) script = Path.of("tools/check_torchvision_load.py");
+        Path m = fixture(dir, 1, 1), out = dir.resolve("run");
+        quiet(m, out, false).run();
+        Process p = new ProcessBuilder(python.toString(), script.toString(), out.resolve("encoder.safetensors").toString()).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), text);
+        assertTrue(text.startsWith("ok: ") && text.contains("missing only ['head.bias', 'head.weight']"), text);
+    }
 }
