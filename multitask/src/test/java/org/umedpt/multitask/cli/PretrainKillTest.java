@@ -48,7 +48,7 @@ class PretrainKillTest {
         Path m = PretrainCommandTest.fixture(dir, 14, 3);
         Process straight = start(m, dir.resolve("straight"), false, dir.resolve("straight.out"));
         Process victim = start(m, dir.resolve("killed"), false, dir.resolve("killed.out"));
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
         while (rounds(dir.resolve("killed/train.log")) < 8 && victim.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
         assertTrue(victim.isAlive(), "the run ended before it could be killed:\n" + Files.readString(dir.resolve("killed.out")));
         victim.destroyForcibly(); // SIGKILL: no hook runs
@@ -92,7 +92,7 @@ class PretrainKillTest {
     void sigtermWritesAFinalCheckpointAtTheRoundItStopped() throws Exception {
         Path m = PretrainCommandTest.fixture(dir, 400, 100);
         Process p = start(m, dir.resolve("run"), false, dir.resolve("run.out"));
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
         while (rounds(dir.resolve("run/train.log")) < 3 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
         assertTrue(p.isAlive(), Files.readString(dir.resolve("run.out")));
         p.destroy(); // SIGTERM: the shutdown hook asks for a stop and waits for the checkpoint
