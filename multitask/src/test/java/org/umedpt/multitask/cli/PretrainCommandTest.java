@@ -126,6 +126,7 @@ class PretrainCommandTest {
     void aStoppedRunResumedEqualsAnUninterruptedOne() throws IOException {
         Path m = fixture(dir, 8, 3);
         quiet(m, dir.resolve("warm"), false).run(); // compile the hot code first (interpreted and compiled vector exp differ in the last bit)
+        awaitIdleCompiler(); // on a loaded machine C2's queue lags behind the warm-up
         quiet(m, dir.resolve("straight"), false).run();
         long stopped = quiet(m, dir.resolve("resumed"), false).stopWhen(r -> r == 5).run(); // as on SIGTERM: checkpoint after round 5
         assertEquals(5, stopped);
@@ -139,6 +140,28 @@ class PretrainCommandTest {
             for (int i = 0; i < x.length; i++) assertEquals(Float.floatToIntBits(x[i]), Float.floatToIntBits(y[i]), k + "[" + i + "]");
         }
         assertEquals(losses(dir.resolve("straight/train.log")), losses(dir.resolve("resumed/train.log")));
+    }
+
+    /** Waits (at most 30 s) until the JIT has compiled nothing for 0.5 s. */
+    static void awaitIdleCompiler() {
+        java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (c == null || !c.isCompilationTimeMonitoringSupported()) return;
+        long last = -1, since = System.nanoTime(), deadline = since + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            long t = c.getTotalCompilationTime();
+            if (t != last) {
+                last = t;
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since > 500_000_000L) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** The log without its timings. */
