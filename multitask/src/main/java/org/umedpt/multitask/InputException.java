@@ -8,8 +8,12 @@ import java.util.function.Supplier;
  * to a failure of the engine. The command line prints the message as one line and exits 2; an
  * engine failure (any other exception) exits 1 and is reported as a bug. Messages name the file or
  * field, what was found and what was expected.
+ *
+ * <p>It is an {@link IllegalArgumentException} (an illegal argument that came from the user), but
+ * not every IllegalArgumentException is an InputException: the engine's own checks throw plain
+ * ones, and those are bugs.
  */
-public class InputException extends RuntimeException {
+public class InputException extends IllegalArgumentException {
     public InputException(String message) {
         super(message);
     }
@@ -27,6 +31,8 @@ public class InputException extends RuntimeException {
     public static <T> T reading(String what, Supplier<T> read) {
         try {
             return read.get();
+        } catch (InputException e) {
+            throw e;
         } catch (IllegalArgumentException | UncheckedIOException e) {
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new InputException(m.contains(what) ? m : what + ": " + m, e);

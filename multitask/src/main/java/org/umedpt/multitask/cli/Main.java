@@ -24,7 +24,7 @@ import java.time.format.DateTimeFormatter;
  */
 @Command(name = "umedpt", mixinStandardHelpOptions = true, version = "umedpt 0.1.0",
         description = "Foundational multi-task models for biomedical imaging, on the JVM.",
-        subcommands = {FeaturesCommand.class, MemprofileCommand.class, BenchCommand.class})
+        subcommands = {FeaturesCommand.class, MemprofileCommand.class, BenchCommand.class, PretrainCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

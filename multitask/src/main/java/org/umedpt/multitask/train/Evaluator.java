@@ -37,6 +37,7 @@ public final class Evaluator {
         List<Integer> predicted = new ArrayList<>(), target = new ArrayList<>();
         List<double[]> scores = new ArrayList<>();
         List<List<Box>> detections = new ArrayList<>(), truths = new ArrayList<>();
+        List<float[]> truthVectors = new ArrayList<>();
         try {
             for (int start = 0; start < data.size(); start += batchSize) {
                 List<Sample> batch = new ArrayList<>();
@@ -72,6 +73,7 @@ public final class Evaluator {
                             scores.add(s);
                             predicted.add(best);
                             target.add(batch.get(b).label());
+                            if (task.type == TaskType.MULTILABEL) truthVectors.add(batch.get(b).labels());
                         }
                     }
                 }
@@ -87,6 +89,7 @@ public final class Evaluator {
             m.put("map", DetectionMetrics.cocoMap(detections, truths, task.classes));
             return m;
         }
+        if (task.type == TaskType.MULTILABEL) return multiLabel(scores, truthVectors, task.classes);
         if (task.type == TaskType.SEGMENTATION) {
             double[] dice = SegmentationMetrics.dice(p, t, task.classes, -1), iou = SegmentationMetrics.iou(p, t, task.classes, -1);
             m.put("dice", SegmentationMetrics.mean(java.util.Arrays.copyOfRange(dice, 1, dice.length)));
@@ -97,6 +100,45 @@ public final class Evaluator {
             m.put("macro_f1", ClassificationMetrics.macroF1(p, t, task.classes));
             m.put("auroc", ClassificationMetrics.aurocOneVsRest(scores.toArray(new double[0][]), t));
         }
+        return m;
+    }
+
+    /**
+     * Multi-label: {@code accuracy} over all (image, class) decisions at logit 0, {@code exact_match}
+     * (every class right), and {@code auroc} averaged over the classes that have both positives
+     * and negatives in the data (NaN if none).
+     */
+    static Map<String, Double> multiLabel(List<double[]> scores, List<float[]> truth, int classes) {
+        long right = 0, exact = 0;
+        for (int i = 0; i < scores.size(); i++) {
+            boolean all = true;
+            for (int k = 0; k < classes; k++) {
+                boolean ok = (scores.get(i)[k] > 0) == (truth.get(i)[k] > 0.5f);
+                right += ok ? 1 : 0;
+                all &= ok;
+            }
+            exact += all ? 1 : 0;
+        }
+        double aucSum = 0;
+        int aucN = 0;
+        for (int k = 0; k < classes; k++) {
+            double[] s = new double[scores.size()];
+            boolean[] pos = new boolean[scores.size()];
+            int np = 0;
+            for (int i = 0; i < s.length; i++) {
+                s[i] = scores.get(i)[k];
+                pos[i] = truth.get(i)[k] > 0.5f;
+                np += pos[i] ? 1 : 0;
+            }
+            if (np > 0 && np < s.length) {
+                aucSum += ClassificationMetrics.auroc(s, pos);
+                aucN++;
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("accuracy", right / (double) Math.max(1, (long) scores.size() * classes));
+        m.put("exact_match", exact / (double) Math.max(1, scores.size()));
+        m.put("auroc", aucN == 0 ? Double.NaN : aucSum / aucN);
         return m;
     }
 }

@@ -70,13 +70,23 @@ public final class MultiTaskTrainer {
     private final Options options;
     private final AdamW sharedOptimizer;
     private final Map<String, AdamW> headOptimizers = new LinkedHashMap<>();
-    private final Map<String, TaskSampler> samplers = new LinkedHashMap<>();
+    private final Map<String, BatchSource> samplers = new LinkedHashMap<>();
     private final WarmupCosine schedule;
     private final Arena arena = new Arena();
     private final Rng rng;
     private long step;
 
     public MultiTaskTrainer(Backend backend, SharedBlocks shared, List<Task> tasks, Options options) {
+        this(backend, shared, tasks, options, (t, seed) -> new TaskSampler(t.data, seed));
+    }
+
+    /** What makes each task's batch source from the task and its sampler seed (e.g. a {@link Prefetcher}). */
+    @FunctionalInterface
+    public interface Sources {
+        BatchSource create(Task task, long seed);
+    }
+
+    public MultiTaskTrainer(Backend backend, SharedBlocks shared, List<Task> tasks, Options options, Sources sources) {
         if (tasks.isEmpty()) throw new IllegalArgumentException("trainer: no tasks");
         this.backend = backend;
         this.shared = shared;
@@ -88,7 +98,7 @@ public final class MultiTaskTrainer {
             if (headOptimizers.containsKey(t.name)) throw new IllegalArgumentException("trainer: two tasks are named " + t.name);
             headOptimizers.put(t.name, new AdamW(backend, t.head.namedParameters(), options.headLr(), 0.9, 0.999, 1e-8f,
                     options.weightDecay(), null));
-            samplers.put(t.name, new TaskSampler(t.data, ++s * 31 + 7));
+            samplers.put(t.name, sources.create(t, ++s * 31 + 7));
         }
         this.schedule = new WarmupCosine(options.sharedLr(), options.warmupSteps(), Math.max(options.totalSteps(), options.warmupSteps() + 1), 0f);
         this.rng = new Rng(options.seed() ^ 0x5DEECE66DL);
@@ -195,7 +205,7 @@ public final class MultiTaskTrainer {
         Map<String, String> meta = c.metadata();
         String tasksHere = String.join(",", tasks.stream().map(x -> x.name).toList());
         if (!tasksHere.equals(meta.get("tasks"))) {
-            throw new IllegalArgumentException("checkpoint " + path + " is for tasks [" + meta.get("tasks") + "], this run has [" + tasksHere + "]");
+            throw new org.umedpt.multitask.InputException("checkpoint " + path + " is for tasks [" + meta.get("tasks") + "], this run has [" + tasksHere + "]");
         }
         try {
             shared.loadStateDict(Weights.withPrefix(c.tensors(), "shared."), true);
@@ -208,8 +218,13 @@ public final class MultiTaskTrainer {
             step = Long.parseLong(meta.get("step"));
             rng.restore(Long.parseLong(meta.get("rng")));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("checkpoint " + path + ": " + e.getMessage(), e);
+            throw new org.umedpt.multitask.InputException("checkpoint " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Stops the tasks' batch sources (loader work in flight is cancelled). */
+    public void closeSources() {
+        samplers.values().forEach(BatchSource::close);
     }
 
     public Arena arena() {

@@ -12,7 +12,7 @@ import java.util.List;
  * and starts again, so small datasets are oversampled relative to large ones. Its whole state is
  * (epoch, position, generator state), saved with checkpoints.
  */
-public final class TaskSampler {
+public final class TaskSampler implements BatchSource {
     private final Dataset data;
     private final Rng rng;
     private int[] order;
@@ -40,14 +40,25 @@ public final class TaskSampler {
         position = 0;
     }
 
+    /** One planned sample: dataset index and draw (the epoch it belongs to). */
+    public record Draw(int index, long draw) {}
+
+    @Override
     public List<Sample> next(int batchSize) {
         List<Sample> batch = new ArrayList<>(batchSize);
+        for (Draw d : nextDraws(batchSize)) batch.add(data.get(d.index(), d.draw()));
+        return batch;
+    }
+
+    /** The next batch's samples without decoding them (advances the sampler as {@link #next} does). */
+    public List<Draw> nextDraws(int batchSize) {
+        List<Draw> batch = new ArrayList<>(batchSize);
         while (batch.size() < batchSize) {
             if (position == order.length) {
                 epoch++;
                 reshuffle();
             }
-            batch.add(data.get(order[position++]));
+            batch.add(new Draw(order[position++], epoch));
         }
         return batch;
     }
@@ -57,11 +68,13 @@ public final class TaskSampler {
     }
 
     /** "epoch:position:state" — enough to continue exactly where this sampler is. */
+    @Override
     public String state() {
         return epoch + ":" + position + ":" + shuffleState;
     }
 
     /** Continues from a {@link #state()}. */
+    @Override
     public void restore(String state) {
         String[] p = state.split(":");
         if (p.length != 3) throw new IllegalArgumentException("sampler state '" + state + "': expected epoch:position:state");
