@@ -1,0 +1,73 @@
+// attention.cu — fused window attention forward (Swin v1): per window and head,
+//   out = softmax(q·kᵀ·scale + bias + mask) · v
+// in one kernel, without writing the (n × n) scores to global memory unless asked.
+//
+//   qkv   (bw, n, 3, heads, d)  the qkv Linear's output as is (no permute): q, k, v of token j
+//   bias  (heads, n, n) or null the gathered relative-position bias
+//   mask  (nw, n, n) or null    the shift mask; window b uses mask[b mod nw]
+//   out   (bw, n, heads, d)     heads merged: the proj Linear's input
+//   probs (bw, heads, n, n) or null  the softmax, saved for backward when given
+// Swin v1: n = 49 (window 7), v2: n = 64 (window 8); d = 32. Any n, d work (shared memory permitting).
+//
+// Launch: one block per (window, head): gridDim.x = bw·heads; blockDim.x = 32·warps (128 by
+// default); each warp takes query rows warp, warp + warps, …, one lane per key for the scores
+// and one lane per channel for p·v. Dynamic shared memory: k (n × (d+1), padded so lanes reading
+// different keys hit different banks), v (n × d), and per warp one q row (d) and one p row (n):
+// 4·(n·(2d+1) + warps·(d+n)) bytes = 18 KB for n = 64, d = 32, 4 warps.
+#include "common.cuh"
+
+extern "C" __global__ void window_attention_forward(float* __restrict__ out, float* __restrict__ probs,
+                                                    const float* __restrict__ qkv, const float* __restrict__ bias,
+                                                    const float* __restrict__ mask, int bw, int heads, int n, int d, int nw,
+                                                    float scale) {
+    DYNAMIC_SHARED(float, smem);
+    int warps = blockDim.x / 32, warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    int ks = d + 1;
+    float* kS = smem;
+    float* vS = kS + n * ks;
+    float* qS = vS + n * d + warp * d;
+    float* pS = vS + n * d + warps * d + warp * n;
+    int win = blockIdx.x / heads, h = blockIdx.x % heads;
+    long long C = (long long)heads * d, rowStride = 3 * C;
+    const float* base = qkv + (long long)win * n * rowStride + h * d;
+    for (int t = threadIdx.x; t < n * d; t += blockDim.x) {
+        int j = t / d, e = t % d;
+        kS[j * ks + e] = base[j * rowStride + C + e];
+        vS[t] = base[j * rowStride + 2 * C + e];
+    }
+    __syncthreads();
+    const float* maskW = mask != nullptr ? mask + (long long)(win % nw) * n * n : nullptr;
+    for (int i = warp; i < n; i += warps) {
+        // qS was last read before the previous row's second __syncwarp, so writing it here is safe;
+        // this barrier in turn keeps the pS writes below after every lane's reads of the previous row
+        for (int e = lane; e < d; e += 32) qS[e] = base[i * rowStride + e] * scale;
+        __syncwarp();
+        float mx = -INFINITY;
+        for (int j = lane; j < n; j += 32) {
+            float s = 0.0f;
+            for (int e = 0; e < d; e++) s += qS[e] * kS[j * ks + e];
+            if (bias != nullptr) s += bias[((long long)h * n + i) * n + j];
+            if (maskW != nullptr) s += maskW[(long long)i * n + j];
+            pS[j] = s;
+            mx = fmaxf(mx, s);
+        }
+        mx = warp_max(mx);
+        float sum = 0.0f;
+        for (int j = lane; j < n; j += 32) {
+            float e = expf(pS[j] - mx);
+            pS[j] = e;
+            sum += e;
+        }
+        float inv = 1.0f / warp_sum(sum);
+        for (int j = lane; j < n; j += 32) {
+            pS[j] *= inv;
+            if (probs != nullptr) probs[(((long long)win * heads + h) * n + i) * n + j] = pS[j];
+        }
+        __syncwarp();
+        for (int e = lane; e < d; e += 32) {
+            float acc = 0.0f;
+            for (int j = 0; j < n; j++) acc += pS[j] * vS[j * d + e];
+            out[((long long)win * n + i) * C + h * d + e] = acc;
+        }
+    }
+}
