@@ -5,7 +5,7 @@
 
 int main() {
     int cases = 0;
-    for (int rows : {1, 7, 17})
+    for (int rows : check::ROWS)
         for (int cols : check::COLS)
             for (unsigned block : check::ROW_BLOCKS)
                 for (int affine = 0; affine < 2; affine++) {

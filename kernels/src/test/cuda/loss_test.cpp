@@ -5,8 +5,8 @@
 
 int main() {
     int cases = 0;
-    for (int rows : {1, 7, 17})
-        for (int cols : {1, 2, 7, 33, 1025})
+    for (int rows : check::ROWS)
+        for (int cols : check::COLS)
             for (unsigned block : check::ROW_BLOCKS) {
                 size_t n = (size_t)rows * cols;
                 auto x = check::random(n, rows + cols, -5, 5), dl = check::random(rows, 2), dx = check::random(n, 3);
