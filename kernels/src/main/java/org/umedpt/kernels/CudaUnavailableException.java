@@ -9,7 +9,7 @@ public final class CudaUnavailableException extends RuntimeException {
     public static final String HOW_TO_GET_LIBRARIES =
             "install CUDA 13 (driver 580 or newer provides libcuda.so.1; the toolkit provides libcudart.so.13, "
                     + "libcublas.so.13 and libcublasLt.so.13 in /usr/local/cuda/lib64), or point LD_LIBRARY_PATH at PyTorch's "
-                    + "CUDA 13 wheels: export LD_LIBRARY_PATH=$(python3 -c 'import nvidia, os; print(os.path.dirname(nvidia.__file__))')"
+                    + "CUDA 13 wheels: export LD_LIBRARY_PATH=$(python3 -c 'import nvidia; print(nvidia.__path__[0])')"
                     + "/cu13/lib:$LD_LIBRARY_PATH";
 
     public CudaUnavailableException(String message, Throwable cause) {
