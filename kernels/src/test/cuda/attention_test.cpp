@@ -52,6 +52,47 @@ int main() {
             check::close("window_attention out" + at, out, oe, 2e-6f, 1e-5f);
             check::close("window_attention probs" + at, probs, pe, 1e-6f, 1e-5f);
             cases++;
+            // backward from the reference probs, in double
+            auto dout = check::random(oe.size(), 7), dqkv = check::random(qkv.size(), 8), dbias = check::random(bias.size(), 9);
+            std::vector<double> dqe(dqkv.begin(), dqkv.end()), dbe(dbias.begin(), dbias.end());
+            auto Q = [&](int b, int j, int part, int h, int e) { return (size_t)((b * n + j) * 3 + part) * C + h * d + e; };
+            for (int b = 0; b < bw; b++)
+                for (int h = 0; h < heads; h++) {
+                    std::vector<double> ds((size_t)n * n);
+                    for (int i = 0; i < n; i++) {
+                        double dot = 0;
+                        std::vector<double> dp(n);
+                        for (int j = 0; j < n; j++) {
+                            double t = 0;
+                            for (int e = 0; e < d; e++) t += (double)dout[((size_t)b * n + i) * C + h * d + e] * qkv[Q(b, j, 2, h, e)];
+                            dp[j] = t;
+                            dot += t * pe[(((size_t)b * heads + h) * n + i) * n + j];
+                        }
+                        for (int j = 0; j < n; j++) {
+                            double p = pe[(((size_t)b * heads + h) * n + i) * n + j];
+                            ds[(size_t)i * n + j] = p * (dp[j] - dot);
+                            dbe[((size_t)h * n + i) * n + j] += ds[(size_t)i * n + j];
+                        }
+                    }
+                    for (int j = 0; j < n; j++)
+                        for (int e = 0; e < d; e++) {
+                            double dq = 0, dk = 0, dv = 0;
+                            for (int i = 0; i < n; i++) {
+                                dq += ds[(size_t)j * n + i] * qkv[Q(b, i, 1, h, e)];
+                                dk += ds[(size_t)i * n + j] * qkv[Q(b, i, 0, h, e)];
+                                dv += pe[(((size_t)b * heads + h) * n + i) * n + j] * dout[((size_t)b * n + i) * C + h * d + e];
+                            }
+                            dqe[Q(b, j, 0, h, e)] += scale * dq;
+                            dqe[Q(b, j, 1, h, e)] += scale * dk;
+                            dqe[Q(b, j, 2, h, e)] += dv;
+                        }
+                }
+            size_t shb = sizeof(float) * ((size_t)2 * n * (d + 1) + (size_t)n * (n + 1) + warps * d);
+            shim::launch(window_attention_backward, dim3(bw * heads), dim3(32 * warps), shb, dqkv.data(), dbias.data(),
+                         (const float*)dout.data(), (const float*)pe.data(), (const float*)qkv.data(), bw, heads, n, d, scale);
+            check::close("window_attention_backward dqkv" + at, dqkv, std::vector<float>(dqe.begin(), dqe.end()), 1e-5f, 1e-5f);
+            check::close("window_attention_backward dbias" + at, dbias, std::vector<float>(dbe.begin(), dbe.end()), 1e-5f, 1e-5f);
+            cases++;
         }
     return check::finish("attention", cases);
 }

@@ -184,4 +184,8 @@ inline float atomicAdd(float* p, float v) { return std::atomic_ref<float>(*p).fe
 inline float rsqrtf(float x) { return 1.0f / std::sqrt(x); }
 inline float __expf(float x) { return std::exp(x); }
 inline float __fdividef(float a, float b) { return a / b; }
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline float __fadd_rn(float a, float b) { return a + b; }
+using std::min;
+using std::max;
 #include <math.h> // expf, logf, erff, … as CUDA names them

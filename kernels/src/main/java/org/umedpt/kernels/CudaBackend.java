@@ -4,7 +4,9 @@ import org.umedpt.kernels.launch.ElementwiseKernels;
 import org.umedpt.kernels.launch.Im2colKernels;
 import org.umedpt.kernels.launch.LayerNormKernels;
 import org.umedpt.kernels.launch.LayoutKernels;
+import org.umedpt.kernels.launch.PoolKernels;
 import org.umedpt.kernels.launch.ReduceKernels;
+import org.umedpt.kernels.launch.ResizeKernels;
 import org.umedpt.kernels.launch.SoftmaxKernels;
 import org.umedpt.tensor.Backend;
 import org.umedpt.tensor.BinaryOp;
@@ -30,15 +32,14 @@ import java.util.Map;
  * checks every kernel against the CPU on real shapes, and it is the thin layer to replace when
  * tensors get device storage (then each method keeps its launcher call and loses its copies).
  *
- * <p>Primitives without a kernel yet run on the CPU backend ({@link #CPU_FALLBACK}): pooling, resize
- * and the dropout mask (whose random stream must match the CPU's {@link Rng}).
+ * <p>One primitive runs on the CPU backend ({@link #CPU_FALLBACK}): the dropout mask, whose random
+ * stream must be the CPU's {@link Rng} (a device generator would give other masks).
  *
  * <p>Not thread-safe: one caller drives a backend at a time.
  */
 public final class CudaBackend implements Backend {
     /** The primitives that still run on the CPU. */
-    public static final List<String> CPU_FALLBACK = List.of("dropoutMask", "maxPoolForward", "maxPoolBackward", "avgPoolForward",
-            "avgPoolBackward", "resizeForward", "resizeBackward");
+    public static final List<String> CPU_FALLBACK = List.of("dropoutMask");
 
     private final CudaContext ctx;
     private final DeviceApi api;
@@ -406,32 +407,56 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void maxPoolForward(Tensor y, Tensor argmax, Tensor x, ConvGeometry g) {
-        cpu.maxPoolForward(y, argmax, x, g);
+        if (y.size() == 0) return;
+        try (Staged s = stage()) {
+            long xp = s.in(x);
+            PoolKernels.maxForward(ctx, s.out(y), s.out(argmax), xp, g);
+        }
     }
 
     @Override
     public void maxPoolBackward(Tensor dX, Tensor argmax, Tensor dY, ConvGeometry g) {
-        cpu.maxPoolBackward(dX, argmax, dY, g);
+        if (dX.size() == 0) return;
+        try (Staged s = stage()) {
+            long ap = s.in(argmax), gp = s.in(dY);
+            PoolKernels.maxBackward(ctx, s.inOut(dX), ap, gp, g);
+        }
     }
 
     @Override
     public void avgPoolForward(Tensor y, Tensor x, ConvGeometry g, boolean countIncludePad) {
-        cpu.avgPoolForward(y, x, g, countIncludePad);
+        if (y.size() == 0) return;
+        try (Staged s = stage()) {
+            long xp = s.in(x);
+            PoolKernels.avgForward(ctx, s.out(y), xp, g, countIncludePad);
+        }
     }
 
     @Override
     public void avgPoolBackward(Tensor dX, Tensor dY, ConvGeometry g, boolean countIncludePad) {
-        cpu.avgPoolBackward(dX, dY, g, countIncludePad);
+        if (dX.size() == 0) return;
+        try (Staged s = stage()) {
+            long gp = s.in(dY);
+            PoolKernels.avgBackward(ctx, s.inOut(dX), gp, g, countIncludePad);
+        }
     }
 
     @Override
     public void resizeForward(Tensor y, Tensor x, int planes, int h, int w, int oh, int ow, boolean bilinear) {
-        cpu.resizeForward(y, x, planes, h, w, oh, ow, bilinear);
+        if ((long) planes * oh * ow == 0) return;
+        try (Staged s = stage()) {
+            long xp = s.in(x);
+            ResizeKernels.forward(ctx, s.out(y), xp, planes, h, w, oh, ow, bilinear);
+        }
     }
 
     @Override
     public void resizeBackward(Tensor dX, Tensor dY, int planes, int h, int w, int oh, int ow, boolean bilinear) {
-        cpu.resizeBackward(dX, dY, planes, h, w, oh, ow, bilinear);
+        if ((long) planes * oh * ow == 0) return;
+        try (Staged s = stage()) {
+            long gp = s.in(dY);
+            ResizeKernels.backward(ctx, s.inOut(dX), gp, planes, h, w, oh, ow, bilinear);
+        }
     }
 
     // ------------------------------------------------------------ optimizers

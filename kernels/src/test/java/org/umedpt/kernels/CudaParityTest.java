@@ -255,6 +255,34 @@ class CudaParityTest {
     }
 
     @Test
+    void poolingAndResize() {
+        ConvGeometry[] gs = {ConvGeometry.of("t", 2, 3, 7, 9, 3, 3, 2, 1), ConvGeometry.of("t", 1, 4, 8, 8, 2, 2, 2, 0),
+                ConvGeometry.of("t", 1, 2, 2, 3, 3, 3, 1, 1)};
+        for (ConvGeometry g : gs) {
+            int in = g.n() * g.c() * g.h() * g.w(), out = g.n() * g.c() * g.oh() * g.ow();
+            Tensor x = rand(in), dy = rand(out);
+            both("maxPool " + g, 0, new Tensor[] {poisoned(out), poisoned(out)}, (b, o) -> b.maxPoolForward(o[0], o[1], x, g));
+            Tensor y = Tensor.zeros(out), arg = Tensor.zeros(out);
+            cpu.maxPoolForward(y, arg, x, g);
+            both("maxPoolBackward " + g, 1e-6, new Tensor[] {rand(in)}, (b, o) -> b.maxPoolBackward(o[0], arg, dy, g));
+            for (boolean inc : new boolean[] {false, true}) {
+                both("avgPool include=" + inc + " " + g, 1e-6, new Tensor[] {poisoned(out)}, (b, o) -> b.avgPoolForward(o[0], x, g, inc));
+                both("avgPoolBackward include=" + inc + " " + g, 1e-6, new Tensor[] {rand(in)}, (b, o) -> b.avgPoolBackward(o[0], dy, g, inc));
+            }
+        }
+        int[][] rs = {{6, 7, 7, 14, 14}, {2, 5, 3, 33, 17}, {3, 28, 28, 7, 9}, {2, 56, 56, 224, 224}};
+        for (int[] r : rs) {
+            Tensor x = rand(r[0] * r[1] * r[2]), dy = rand(r[0] * r[3] * r[4]);
+            for (boolean bil : new boolean[] {false, true}) {
+                String what = "resize bilinear=" + bil + " " + r[1] + "x" + r[2] + "->" + r[3] + "x" + r[4];
+                both(what, 1e-6, new Tensor[] {poisoned(r[0] * r[3] * r[4])}, (b, o) -> b.resizeForward(o[0], x, r[0], r[1], r[2], r[3], r[4], bil));
+                both(what + " backward", 1e-5, new Tensor[] {rand(r[0] * r[1] * r[2])},
+                        (b, o) -> b.resizeBackward(o[0], dy, r[0], r[1], r[2], r[3], r[4], bil));
+            }
+        }
+    }
+
+    @Test
     void adamW() {
         for (int n : SIZES) {
             Tensor g = rand(n);

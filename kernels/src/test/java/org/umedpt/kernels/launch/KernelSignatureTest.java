@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class KernelSignatureTest {
     static final Path SOURCES = Path.of("src/main/cuda");
     static final List<Class<?>> LAUNCHERS = List.of(ElementwiseKernels.class, ReduceKernels.class, SoftmaxKernels.class,
-            LayerNormKernels.class, LayoutKernels.class, WindowKernels.class, AttentionKernels.class, Im2colKernels.class, LossKernels.class);
+            LayerNormKernels.class, LayoutKernels.class, WindowKernels.class, AttentionKernels.class, Im2colKernels.class, LossKernels.class,
+            PoolKernels.class, ResizeKernels.class);
     private static final Pattern KERNEL = Pattern.compile("extern \"C\" __global__ void (\\w+)\\s*\\(([^)]*)\\)", Pattern.DOTALL);
 
     /** name → "file:signature" for every kernel in the sources. */

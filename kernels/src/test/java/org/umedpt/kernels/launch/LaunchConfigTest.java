@@ -39,6 +39,7 @@ class LaunchConfigTest {
     void attentionSharedMemoryFitsTheDefaultBudget() {
         assertEquals(4 * (49 * 65 + 4 * (32 + 49)), AttentionKernels.sharedBytes(49, 32));
         assertEquals(true, AttentionKernels.sharedBytes(64, 32) <= 48 * 1024);
+        assertEquals(true, AttentionKernels.backwardSharedBytes(64, 32) <= 48 * 1024);
     }
 
     @Test

@@ -27,7 +27,7 @@ final class Shim {
 
     /** The kernel files that have a shim test. */
     static final List<String> NAMES = List.of("elementwise", "reduce", "softmax", "layernorm", "layout", "window", "attention", "im2col",
-            "loss");
+            "loss", "pool", "resize");
 
     private static final class Compiler {
         static final String PROBLEM = probe();
