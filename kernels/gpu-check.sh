@@ -19,7 +19,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/gpu-check}
-export OUT
+export OUT UMEDPT_CUDA=1   # CudaParityTest tries the device even where /dev/nvidiactl is not visible
 mkdir -p "$OUT"
 kit=.device-kit
 [ -d "$kit" ] || { echo "gpu-check: no $kit here; build it with ../shared/device-kit/make-kit.sh before the GPU call" >&2; exit 2; }

@@ -1,6 +1,7 @@
 package org.umedpt.bench;
 
 import org.umedpt.kernels.CudaBackend;
+import org.umedpt.kernels.CudaUnavailableException;
 import org.umedpt.multitask.data.SyntheticTasks;
 import org.umedpt.multitask.head.SharedBlocks;
 import org.umedpt.multitask.task.Task;
@@ -52,9 +53,14 @@ public final class GpuBench {
         System.out.println("| device | config | px | tasks | batch/task | rounds | ms/round | img/s | host arena peak MiB "
                 + "| device scratch peak MiB | device used MiB |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        point(device, config, cfg, px, batch, tasks, steps, warmup, maxSeconds);
-        if (!memoryTasks.isEmpty()) {
-            for (String n : memoryTasks.split(",")) point(device, config, cfg, px, batch, Integer.parseInt(n.trim()), 1, 1, maxSeconds);
+        try {
+            point(device, config, cfg, px, batch, tasks, steps, warmup, maxSeconds);
+            if (!memoryTasks.isEmpty()) {
+                for (String n : memoryTasks.split(",")) point(device, config, cfg, px, batch, Integer.parseInt(n.trim()), 1, 1, maxSeconds);
+            }
+        } catch (CudaUnavailableException e) {
+            System.out.println("GpuBench: " + e.getMessage());
+            System.exit(3);
         }
     }
 

@@ -181,7 +181,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
     public void copyToDevice(long dst, float[] src, int offset, int count, long stream) {
         if (count == 0) return;
         long bytes = (long) count * Float.BYTES;
-        FloatPointer h = new FloatPointer(staging(bytes));
+        FloatPointer h = new FloatPointer(staging(bytes)).capacity(count);
         h.put(src, offset, count);
         CUstream_st s = new CUstream_st(new Raw(stream));
         check(cudart.cuMemcpyHtoDAsync(dst, h, bytes, s), "cuMemcpyHtoDAsync", bytes + " bytes");
@@ -192,7 +192,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
     public void copyToDevice(long dst, int[] src, int offset, int count, long stream) {
         if (count == 0) return;
         long bytes = (long) count * Integer.BYTES;
-        IntPointer h = new IntPointer(staging(bytes));
+        IntPointer h = new IntPointer(staging(bytes)).capacity(count);
         h.put(src, offset, count);
         CUstream_st s = new CUstream_st(new Raw(stream));
         check(cudart.cuMemcpyHtoDAsync(dst, h, bytes, s), "cuMemcpyHtoDAsync", bytes + " bytes");
@@ -203,7 +203,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
     public void copyToHost(float[] dst, int offset, long src, int count, long stream) {
         if (count == 0) return;
         long bytes = (long) count * Float.BYTES;
-        FloatPointer h = new FloatPointer(staging(bytes));
+        FloatPointer h = new FloatPointer(staging(bytes)).capacity(count);
         CUstream_st s = new CUstream_st(new Raw(stream));
         check(cudart.cuMemcpyDtoHAsync(h, src, bytes, s), "cuMemcpyDtoHAsync", bytes + " bytes");
         check(cudart.cuStreamSynchronize(s), "cuStreamSynchronize", "after cuMemcpyDtoHAsync");
