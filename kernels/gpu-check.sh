@@ -7,8 +7,10 @@
 # Writes, under $OUT (default /tmp/gpu-check):
 #   env.txt       what the machine is: nvidia-smi, ldd of the kit's java, the nvidia wheel folders
 #                 and CUDA library versions found (record what you see in docs/DESIGN-NOTES.md)
-#   junit/        CudaParityTest: every Backend primitive CUDA vs CPU (fp32 <= 1e-5, TF32 <= 1e-3),
-#                 plus the loading tests, as JUnit XML; device.log has the tree
+#   junit/        CudaParityTest: every Backend primitive CUDA vs CPU (fp32 <= 1e-5, TF32 <= 1e-3);
+#                 FusedKernelsDeviceTest: window partition/reverse, window attention fwd/bwd and
+#                 cross-entropy against double references; the loading tests; as JUnit XML (the
+#                 tree is in device.log)
 #   bench.md      GpuBench: the multi-task round, swin_t ("tiny") at 224 px, one task of each type,
 #                 batch 32 per task, CUDA backend; then device memory for N = 1, 2, 4, 8, 16 tasks
 #                 (nano, accumulate mode)
@@ -58,7 +60,7 @@ cat "$OUT/env.txt"
 parity=0
 if want parity; then
   stage parity 180 bash "$kit/run.sh" junit --select-class org.umedpt.kernels.CudaParityTest \
-    --select-class org.umedpt.kernels.StubLibcudaTest --reports-dir="$OUT/junit" || parity=$?
+    --select-class org.umedpt.kernels.FusedKernelsDeviceTest --select-class org.umedpt.kernels.StubLibcudaTest --reports-dir="$OUT/junit" || parity=$?
 fi
 
 # 3. the benchmark (bounded: the backend still stages tensors through the device per primitive)
