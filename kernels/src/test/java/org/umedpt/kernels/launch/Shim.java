@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code src/main/cuda/NAME.cu}) with g++, into {@code target/shim}; a binary is rebuilt when a
  * source is newer. Tests using it skip, with the reason, where g++ is absent.
  */
-final class Shim {
+public final class Shim {
     private Shim() {}
 
     static final Path TESTS = Path.of("src/test/cuda");
@@ -41,6 +41,28 @@ final class Shim {
                 return "g++ not found on PATH (" + e.getMessage() + "): the CUDA kernels' CPU shim tests need g++ 12 or newer";
             }
         }
+    }
+
+    /** Why the shim cannot be built here, or null. */
+    public static String compilerProblem() {
+        return Compiler.PROBLEM == null ? null : "skipped: " + Compiler.PROBLEM;
+    }
+
+    /**
+     * Builds (if stale) {@code target/shim/libshimdevice.so}: every kernel behind a C ABI
+     * ({@code shim_device.cpp}) for {@code ShimDeviceApi}.
+     */
+    public static synchronized Path sharedLibrary() throws IOException, InterruptedException {
+        Path lib = OUT.resolve("libshimdevice.so").toAbsolutePath();
+        List<Path> inputs = new ArrayList<>(List.of(TESTS.resolve("shim_device.cpp"), TESTS.resolve("cuda_shim.h"), KERNELS.resolve("common.cuh")));
+        for (String n : NAMES) inputs.add(KERNELS.resolve(n + ".cu"));
+        if (stale(lib, inputs)) {
+            Files.createDirectories(OUT);
+            Result r = exec(List.of("nice", "-n", "10", "g++", "-std=c++20", "-O2", "-pthread", "-shared", "-fPIC", "-o", lib.toString(),
+                    TESTS.resolve("shim_device.cpp").toString()), 300);
+            if (r.code != 0) fail("g++ failed for shim_device.cpp:\n" + r.output);
+        }
+        return lib;
     }
 
     static void assumeCompiler() {
