@@ -77,13 +77,19 @@ public final class GpuBench {
             }
             MultiTaskTrainer trainer = new MultiTaskTrainer(backend, shared, tasks, MultiTaskTrainer.Options.defaults(100));
             long start = System.nanoTime();
-            for (int w = 0; w < warmup; w++) trainer.step();
+            for (int w = 0; w < warmup; w++) {
+                long t0 = System.nanoTime();
+                trainer.step();
+                // progress on stderr, so that a round cut short by a time limit still leaves a number
+                System.err.printf("GpuBench: %s tasks=%d warm-up round %d: %.0f ms%n", device, n, w + 1, (System.nanoTime() - t0) / 1e6);
+            }
             double[] ms = new double[steps];
             int done = 0;
             while (done < steps && (System.nanoTime() - start) / 1e9 < maxSeconds) {
                 long t0 = System.nanoTime();
                 trainer.step();
                 ms[done++] = (System.nanoTime() - t0) / 1e6;
+                System.err.printf("GpuBench: %s tasks=%d round %d: %.0f ms%n", device, n, done, ms[done - 1]);
             }
             double med = Double.NaN;
             if (done > 0) {

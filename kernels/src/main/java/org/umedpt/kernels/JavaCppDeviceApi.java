@@ -62,6 +62,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
         this.device = device;
         this.context = context;
         this.name = name;
+        this.current = Thread.currentThread();
     }
 
     /**
@@ -135,8 +136,19 @@ public final class JavaCppDeviceApi implements DeviceApi {
         if (status != 0) throw new CudaException(status, "CUBLAS_STATUS_" + status, call, context);
     }
 
+    private Thread current;
+
+    /**
+     * Checks the API is open and makes the primary context current on the calling thread (a CUDA
+     * context is current per thread; the backend may be driven from a thread other than the one that
+     * opened it). One comparison when the thread does not change.
+     */
     private void checkOpen() {
         if (closed) throw new IllegalStateException("JavaCppDeviceApi is closed");
+        if (Thread.currentThread() != current) {
+            check(cudart.cuCtxSetCurrent(context), "cuCtxSetCurrent", "");
+            current = Thread.currentThread();
+        }
     }
 
     @Override
@@ -146,6 +158,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
 
     @Override
     public long[] memGetInfo() {
+        checkOpen();
         try (SizeTPointer free = new SizeTPointer(1); SizeTPointer total = new SizeTPointer(1)) {
             check(cudart.cuMemGetInfo(free, total), "cuMemGetInfo", "");
             return new long[] {free.get(), total.get()};
@@ -162,6 +175,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
 
     @Override
     public void memFree(long devicePtr) {
+        checkOpen();
         check(cudart.cuMemFree(devicePtr), "cuMemFree", "0x" + Long.toHexString(devicePtr));
     }
 
@@ -179,6 +193,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
 
     @Override
     public void copyToDevice(long dst, float[] src, int offset, int count, long stream) {
+        checkOpen();
         if (count == 0) return;
         long bytes = (long) count * Float.BYTES;
         FloatPointer h = new FloatPointer(staging(bytes)).capacity(count);
@@ -190,6 +205,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
 
     @Override
     public void copyToDevice(long dst, int[] src, int offset, int count, long stream) {
+        checkOpen();
         if (count == 0) return;
         long bytes = (long) count * Integer.BYTES;
         IntPointer h = new IntPointer(staging(bytes)).capacity(count);
@@ -201,6 +217,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
 
     @Override
     public void copyToHost(float[] dst, int offset, long src, int count, long stream) {
+        checkOpen();
         if (count == 0) return;
         long bytes = (long) count * Float.BYTES;
         FloatPointer h = new FloatPointer(staging(bytes)).capacity(count);
@@ -212,6 +229,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
 
     @Override
     public void copyDeviceToDevice(long dst, long src, long bytes, long stream) {
+        checkOpen();
         if (bytes == 0) return;
         check(cudart.cuMemcpyDtoDAsync(dst, src, bytes, new CUstream_st(new Raw(stream))), "cuMemcpyDtoDAsync", bytes + " bytes");
     }
@@ -229,11 +247,13 @@ public final class JavaCppDeviceApi implements DeviceApi {
 
     @Override
     public void moduleUnload(long module) {
+        checkOpen();
         check(cudart.cuModuleUnload(new CUmod_st(new Raw(module))), "cuModuleUnload", "");
     }
 
     @Override
     public long moduleGetFunction(long module, String kernel) {
+        checkOpen();
         CUfunc_st f = new CUfunc_st();
         check(cudart.cuModuleGetFunction(f, new CUmod_st(new Raw(module)), kernel), "cuModuleGetFunction", "kernel " + kernel);
         return f.address();
@@ -261,6 +281,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
 
     @Override
     public long streamCreate() {
+        checkOpen();
         CUstream_st s = new CUstream_st();
         check(cudart.cuStreamCreate(s, cudart.CU_STREAM_NON_BLOCKING), "cuStreamCreate", "");
         return s.address();
@@ -268,16 +289,19 @@ public final class JavaCppDeviceApi implements DeviceApi {
 
     @Override
     public void streamSynchronize(long stream) {
+        checkOpen();
         check(cudart.cuStreamSynchronize(new CUstream_st(new Raw(stream))), "cuStreamSynchronize", "");
     }
 
     @Override
     public void streamDestroy(long stream) {
+        checkOpen();
         check(cudart.cuStreamDestroy(new CUstream_st(new Raw(stream))), "cuStreamDestroy", "");
     }
 
     @Override
     public long eventCreate() {
+        checkOpen();
         CUevent_st e = new CUevent_st();
         check(cudart.cuEventCreate(e, cudart.CU_EVENT_DEFAULT), "cuEventCreate", "");
         return e.address();
@@ -285,21 +309,25 @@ public final class JavaCppDeviceApi implements DeviceApi {
 
     @Override
     public void eventRecord(long event, long stream) {
+        checkOpen();
         check(cudart.cuEventRecord(new CUevent_st(new Raw(event)), new CUstream_st(new Raw(stream))), "cuEventRecord", "");
     }
 
     @Override
     public void streamWaitEvent(long stream, long event) {
+        checkOpen();
         check(cudart.cuStreamWaitEvent(new CUstream_st(new Raw(stream)), new CUevent_st(new Raw(event)), 0), "cuStreamWaitEvent", "");
     }
 
     @Override
     public void eventSynchronize(long event) {
+        checkOpen();
         check(cudart.cuEventSynchronize(new CUevent_st(new Raw(event))), "cuEventSynchronize", "");
     }
 
     @Override
     public float eventElapsedMs(long start, long end) {
+        checkOpen();
         float[] ms = new float[1];
         check(cudart.cuEventElapsedTime(ms, new CUevent_st(new Raw(start)), new CUevent_st(new Raw(end))), "cuEventElapsedTime", "");
         return ms[0];
@@ -307,11 +335,13 @@ public final class JavaCppDeviceApi implements DeviceApi {
 
     @Override
     public void eventDestroy(long event) {
+        checkOpen();
         check(cudart.cuEventDestroy(new CUevent_st(new Raw(event))), "cuEventDestroy", "");
     }
 
     @Override
     public void synchronize() {
+        checkOpen();
         check(cudart.cuCtxSynchronize(), "cuCtxSynchronize", "");
     }
 
