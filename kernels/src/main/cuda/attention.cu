@@ -7,6 +7,10 @@
 //   mask  (nw, n, n) or null    the shift mask; window b uses mask[b mod nw]
 //   out   (bw, n, heads, d)     heads merged: the proj Linear's input
 //   probs (bw, heads, n, n) or null  the softmax, saved for backward when given
+//   logitScale (heads) or null  Swin v2's cosine attention: q and k rows are L2-normalised
+//                  (x / max(|x|, 1e-12), as F.normalize) and the scores are q̂·k̂ · logitScale[h]
+//                  (the caller passes exp(min(logit_scale, ln 100))) instead of q·k·scale; bias is then
+//                  v2's 16·sigmoid(cpb) table. (Backward: v1 only, for now.)
 // Swin v1: n = 49 (window 7), v2: n = 64 (window 8); d = 32. Any n, d work (shared memory permitting).
 //
 // Launch: one block per (window, head): gridDim.x = bw·heads; blockDim.x = 32·warps (128 by
@@ -18,8 +22,8 @@
 
 extern "C" __global__ void window_attention_forward(float* __restrict__ out, float* __restrict__ probs,
                                                     const float* __restrict__ qkv, const float* __restrict__ bias,
-                                                    const float* __restrict__ mask, int bw, int heads, int n, int d, int nw,
-                                                    float scale) {
+                                                    const float* __restrict__ mask, const float* __restrict__ logitScale,
+                                                    int bw, int heads, int n, int d, int nw, float scale) {
     DYNAMIC_SHARED(float, smem);
     int warps = blockDim.x / 32, warp = threadIdx.x / 32, lane = threadIdx.x % 32;
     int ks = d + 1;
@@ -36,11 +40,27 @@ extern "C" __global__ void window_attention_forward(float* __restrict__ out, flo
         vS[t] = base[j * rowStride + 2 * C + e];
     }
     __syncthreads();
+    if (logitScale != nullptr) { // cosine attention: normalise the k rows in place, one warp per row
+        for (int j = warp; j < n; j += warps) {
+            float ss = 0.0f;
+            for (int e = lane; e < d; e += 32) ss += kS[j * ks + e] * kS[j * ks + e];
+            float inv = 1.0f / fmaxf(sqrtf(warp_sum(ss)), 1e-12f);
+            for (int e = lane; e < d; e += 32) kS[j * ks + e] *= inv;
+        }
+        __syncthreads();
+    }
     const float* maskW = mask != nullptr ? mask + (long long)(win % nw) * n * n : nullptr;
     for (int i = warp; i < n; i += warps) {
         // qS was last read before the previous row's second __syncwarp, so writing it here is safe;
         // this barrier in turn keeps the pS writes below after every lane's reads of the previous row
-        for (int e = lane; e < d; e += 32) qS[e] = base[i * rowStride + e] * scale;
+        if (logitScale == nullptr) {
+            for (int e = lane; e < d; e += 32) qS[e] = base[i * rowStride + e] * scale;
+        } else { // q̂ · logitScale[h]: every lane computes the row's norm from its own elements' shuffled sum
+            float ss = 0.0f;
+            for (int e = lane; e < d; e += 32) ss += base[i * rowStride + e] * base[i * rowStride + e];
+            float f = logitScale[h] / fmaxf(sqrtf(warp_sum(ss)), 1e-12f);
+            for (int e = lane; e < d; e += 32) qS[e] = base[i * rowStride + e] * f;
+        }
         __syncwarp();
         float mx = -INFINITY;
         for (int j = lane; j < n; j += 32) {

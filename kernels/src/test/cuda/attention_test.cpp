@@ -6,12 +6,15 @@
 
 int main() {
     int cases = 0;
-    // (bw, heads, n, d, nw, masked)
-    int cfgs[][6] = {{2, 2, 49, 32, 2, 1}, {1, 3, 64, 32, 1, 0}, {3, 1, 7, 5, 3, 1}, {1, 1, 1, 1, 1, 0}, {2, 1, 33, 40, 1, 1}};
+    // (bw, heads, n, d, nw, masked, cosine)
+    int cfgs[][7] = {{2, 2, 49, 32, 2, 1, 0}, {1, 3, 64, 32, 1, 0, 0}, {3, 1, 7, 5, 3, 1, 0}, {1, 1, 1, 1, 1, 0, 0}, {2, 1, 33, 40, 1, 1, 0},
+                     {2, 2, 64, 32, 2, 1, 1}, {1, 1, 7, 40, 1, 0, 1}};
     for (auto& k : cfgs)
         for (unsigned warps : {1u, 4u}) {
             int bw = k[0], heads = k[1], n = k[2], d = k[3], nw = k[4];
-            bool masked = k[5];
+            bool masked = k[5], cosine = k[6];
+            std::vector<float> logitScale(heads);
+            for (int h = 0; h < heads; h++) logitScale[h] = 10.0f + 3.0f * h; // exp(clamped logit_scale), v2's init is 10
             int C = heads * d;
             float scale = 1.0f / std::sqrt((float)d);
             auto qkv = check::random((size_t)bw * n * 3 * C, n + d);
@@ -24,11 +27,20 @@ int main() {
                     for (int i = 0; i < n; i++) {
                         std::vector<double> s(n);
                         double mx = -INFINITY, sum = 0;
+                        auto norm = [&](int tok, int part) {
+                            double s2 = 0;
+                            for (int e = 0; e < d; e++) {
+                                double v = qkv[((size_t)(b * n + tok) * 3 + part) * C + h * d + e];
+                                s2 += v * v;
+                            }
+                            return std::max(std::sqrt(s2), 1e-12);
+                        };
                         for (int j = 0; j < n; j++) {
                             double t = 0;
                             for (int e = 0; e < d; e++)
-                                t += (double)qkv[((size_t)(b * n + i) * 3 + 0) * C + h * d + e] * scale *
+                                t += (double)qkv[((size_t)(b * n + i) * 3 + 0) * C + h * d + e] *
                                      qkv[((size_t)(b * n + j) * 3 + 1) * C + h * d + e];
+                            t = cosine ? t / (norm(i, 0) * norm(j, 1)) * logitScale[h] : t * scale;
                             t += bias[((size_t)h * n + i) * n + j];
                             if (masked) t += mask[((size_t)(b % nw) * n + i) * n + j];
                             s[j] = t;
@@ -47,11 +59,13 @@ int main() {
             size_t shmem = sizeof(float) * ((size_t)n * (2 * d + 1) + warps * (d + n));
             shim::launch(window_attention_forward, dim3(bw * heads), dim3(32 * warps), shmem, out.data(), probs.data(),
                          (const float*)qkv.data(), (const float*)bias.data(), masked ? (const float*)mask.data() : (const float*)nullptr,
-                         bw, heads, n, d, nw, scale);
-            std::string at = " n=" + std::to_string(n) + " d=" + std::to_string(d) + " warps=" + std::to_string(warps);
+                         cosine ? (const float*)logitScale.data() : (const float*)nullptr, bw, heads, n, d, nw, scale);
+            std::string at = " n=" + std::to_string(n) + " d=" + std::to_string(d) + " warps=" + std::to_string(warps) +
+                             (cosine ? " cosine" : "");
             check::close("window_attention out" + at, out, oe, 2e-6f, 1e-5f);
             check::close("window_attention probs" + at, probs, pe, 1e-6f, 1e-5f);
             cases++;
+            if (cosine) continue; // the backward is v1's
             // backward from the reference probs, in double
             auto dout = check::random(oe.size(), 7), dqkv = check::random(qkv.size(), 8), dbias = check::random(bias.size(), 9);
             std::vector<double> dqe(dqkv.begin(), dqkv.end()), dbe(dbias.begin(), dbias.end());

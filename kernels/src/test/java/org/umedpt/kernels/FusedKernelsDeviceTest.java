@@ -199,7 +199,7 @@ class FusedKernelsDeviceTest {
             Arrays.fill(nanOut, Float.NaN);
             Arrays.fill(nanP, Float.NaN);
             long qp = upload(qkv), bp = upload(bias), mp = masked ? upload(mask) : 0, op = upload(nanOut), pp = upload(nanP);
-            AttentionKernels.forward(ctx, op, pp, qp, bp, mp, bw, heads, n, d, nw, scale);
+            AttentionKernels.forward(ctx, op, pp, qp, bp, mp, 0, bw, heads, n, d, nw, scale);
             String at = "n=" + n + " d=" + d + " heads=" + heads + " windows=" + bw;
             close("window_attention_forward out " + at, oe, download(op, oe.length), 1e-5);
             close("window_attention_forward probs " + at, pe, download(pp, pe.length), 1e-5);

@@ -8,7 +8,7 @@ public final class AttentionKernels {
     private AttentionKernels() {}
 
     static final String FILE = "attention";
-    public static final Kernel FORWARD = new Kernel(FILE, "window_attention_forward", "pppppiiiiif");
+    public static final Kernel FORWARD = new Kernel(FILE, "window_attention_forward", "ppppppiiiiif");
     public static final Kernel BACKWARD = new Kernel(FILE, "window_attention_backward", "pppppiiiif");
     static final int WARPS = 4;
 
@@ -24,12 +24,15 @@ public final class AttentionKernels {
 
     /**
      * out (bw, n, heads, d) = softmax(q·kᵀ·scale + bias + mask)·v from qkv (bw, n, 3, heads, d);
-     * bias (heads, n, n), mask (nw, n, n) and probs (bw, heads, n, n, written) may be 0.
+     * bias (heads, n, n), mask (nw, n, n) and probs (bw, heads, n, n, written) may be 0. With
+     * {@code logitScale} (heads; exp of the clamped logit scale) it is Swin v2's cosine attention,
+     * softmax(q̂·k̂ᵀ·logitScale[h] + bias + mask)·v, and {@code scale} is unused; 0 for v1.
      */
-    public static void forward(Launcher l, long out, long probs, long qkv, long bias, long mask, int bw, int heads, int n, int d, int nw,
-                               float scale) {
+    public static void forward(Launcher l, long out, long probs, long qkv, long bias, long mask, long logitScale, int bw, int heads, int n,
+                               int d, int nw, float scale) {
         LaunchConfig c = new LaunchConfig(bw * heads, 1, 1, 32 * WARPS, 1, 1, sharedBytes(n, d));
-        l.launch(c, KernelArgs.of(FORWARD).ptr(out).ptr(probs).ptr(qkv).ptr(bias).ptr(mask).i(bw).i(heads).i(n).i(d).i(Math.max(nw, 1)).f(scale));
+        l.launch(c, KernelArgs.of(FORWARD).ptr(out).ptr(probs).ptr(qkv).ptr(bias).ptr(mask).ptr(logitScale).i(bw).i(heads).i(n).i(d)
+                .i(Math.max(nw, 1)).f(scale));
     }
 
     /**
