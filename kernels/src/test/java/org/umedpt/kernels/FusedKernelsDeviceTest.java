@@ -134,10 +134,14 @@ class FusedKernelsDeviceTest {
 
     @Test
     void windowAttentionForwardAndBackward() {
-        int[][] cfgs = {{64, 3, 49, 32, 16, 1}, {16, 4, 64, 32, 4, 1}, {3, 1, 7, 5, 3, 1}, {2, 2, 33, 40, 1, 0}};
+        // (bw, heads, n, d, nw, masked, cosine)
+        int[][] cfgs = {{64, 3, 49, 32, 16, 1, 0}, {16, 4, 64, 32, 4, 1, 0}, {3, 1, 7, 5, 3, 1, 0}, {2, 2, 33, 40, 1, 0, 0},
+                {16, 4, 64, 32, 4, 1, 1}};
         for (int[] k : cfgs) {
             int bw = k[0], heads = k[1], n = k[2], d = k[3], nw = k[4];
-            boolean masked = k[5] == 1;
+            boolean masked = k[5] == 1, cosine = k[6] == 1;
+            float[] logitScale = new float[heads];
+            for (int h = 0; h < heads; h++) logitScale[h] = 10f + 3f * h;
             int C = heads * d;
             float scale = (float) (1 / Math.sqrt(d));
             float[] qkv = random(bw * n * 3 * C), bias = random(heads * n * n), mask = new float[nw * n * n], dout = random(bw * n * C);
@@ -150,8 +154,14 @@ class FusedKernelsDeviceTest {
                     for (int i = 0; i < n; i++) {
                         double mx = Double.NEGATIVE_INFINITY, sum = 0;
                         for (int j = 0; j < n; j++) {
-                            double t = 0;
-                            for (int e = 0; e < d; e++) t += (double) qkv[((b * n + i) * 3) * C + h * d + e] * scale * qkv[((b * n + j) * 3 + 1) * C + h * d + e];
+                            double t = 0, nq = 0, nk = 0;
+                            for (int e = 0; e < d; e++) {
+                                double qv = qkv[((b * n + i) * 3) * C + h * d + e], kv = qkv[((b * n + j) * 3 + 1) * C + h * d + e];
+                                t += qv * kv;
+                                nq += qv * qv;
+                                nk += kv * kv;
+                            }
+                            t = cosine ? t / (Math.max(Math.sqrt(nq), 1e-12) * Math.max(Math.sqrt(nk), 1e-12)) * logitScale[h] : t * scale;
                             t += bias[(h * n + i) * n + j] + (masked ? mask[((b % nw) * n + i) * n + j] : 0);
                             p[i][j] = t;
                             mx = Math.max(mx, t);
@@ -199,10 +209,11 @@ class FusedKernelsDeviceTest {
             Arrays.fill(nanOut, Float.NaN);
             Arrays.fill(nanP, Float.NaN);
             long qp = upload(qkv), bp = upload(bias), mp = masked ? upload(mask) : 0, op = upload(nanOut), pp = upload(nanP);
-            AttentionKernels.forward(ctx, op, pp, qp, bp, mp, 0, bw, heads, n, d, nw, scale);
-            String at = "n=" + n + " d=" + d + " heads=" + heads + " windows=" + bw;
+            AttentionKernels.forward(ctx, op, pp, qp, bp, mp, cosine ? upload(logitScale) : 0, bw, heads, n, d, nw, scale);
+            String at = "n=" + n + " d=" + d + " heads=" + heads + " windows=" + bw + (cosine ? " cosine" : "");
             close("window_attention_forward out " + at, oe, download(op, oe.length), 1e-5);
             close("window_attention_forward probs " + at, pe, download(pp, pe.length), 1e-5);
+            if (cosine) continue; // the backward is v1's
             long dqp = upload(new float[qkv.length]), dbp = upload(new float[bias.length]), dop = upload(dout);
             AttentionKernels.backward(ctx, dqp, dbp, dop, pp, qp, bw, heads, n, d, scale);
             close("window_attention_backward dqkv " + at, dq, download(dqp, qkv.length), 1e-5);
