@@ -1,6 +1,9 @@
 // layernorm.cu — LayerNorm over the last dimension (PyTorch's: biased variance, eps inside the root).
 //
 //   layernorm_forward      y = (x − mean)·rstd·w + b; saves mean, rstd      x, y (rows, cols); w, b (cols) or null
+//   layernorm_residual_forward  sum = x + r (written: the residual stream), y = LayerNorm(sum): Swin's
+//                          "x = x + f(x); y = norm(x)" in one pass over memory; its backward is
+//                          layernorm_backward_* on sum (the gradient then flows to x and r alike)
 //   layernorm_backward_dx  dx += rstd·(g − mean(g) − x̂·mean(g·x̂)),  g = dy·w,  x̂ = (x − mean)·rstd
 //   layernorm_backward_dwdb dw += Σ_r dy·x̂,  db += Σ_r dy                    dw, db (cols) or null
 //
@@ -33,6 +36,39 @@ extern "C" __global__ void layernorm_forward(float* __restrict__ y, float* __res
     }
     for (int c = threadIdx.x; c < cols; c += blockDim.x) {
         float o = (xr[c] - m) * rs;
+        if (w != nullptr) o *= w[c];
+        if (b != nullptr) o += b[c];
+        yr[c] = o;
+    }
+}
+
+extern "C" __global__ void layernorm_residual_forward(float* __restrict__ y, float* __restrict__ sum, float* __restrict__ mean,
+                                                      float* __restrict__ rstd, const float* __restrict__ x,
+                                                      const float* __restrict__ r, const float* __restrict__ w,
+                                                      const float* __restrict__ b, int rows, int cols, float eps) {
+    __shared__ float scratch[32];
+    long long base = (long long)blockIdx.x * cols;
+    const float *xr = x + base, *rr = r + base;
+    float *yr = y + base, *sr = sum + base;
+    float s = 0.0f;
+    for (int c = threadIdx.x; c < cols; c += blockDim.x) {
+        float v = xr[c] + rr[c];
+        sr[c] = v; // read back below by this same thread only
+        s += v;
+    }
+    float m = block_sum(s, scratch) / cols;
+    float v = 0.0f;
+    for (int c = threadIdx.x; c < cols; c += blockDim.x) {
+        float d = sr[c] - m;
+        v += d * d;
+    }
+    float rs = rsqrtf(block_sum(v, scratch) / cols + eps);
+    if (threadIdx.x == 0) {
+        mean[blockIdx.x] = m;
+        rstd[blockIdx.x] = rs;
+    }
+    for (int c = threadIdx.x; c < cols; c += blockDim.x) {
+        float o = (sr[c] - m) * rs;
         if (w != nullptr) o *= w[c];
         if (b != nullptr) o += b[c];
         yr[c] = o;

@@ -51,6 +51,17 @@ int main() {
                     check::close("layernorm_forward y" + at, y, ye, 1e-5f, 1e-5f);
                     check::close("layernorm_forward mean" + at, mo, me, 1e-6f, 1e-5f);
                     check::close("layernorm_forward rstd" + at, ro, re, 1e-6f, 1e-5f);
+                    { // residual form: x = a + r with the same values up to rounding of the split
+                        auto res = check::random(n, 11), a = x;
+                        for (size_t i = 0; i < n; i++) a[i] = x[i] - res[i];
+                        std::vector<float> sum_e(n);
+                        for (size_t i = 0; i < n; i++) sum_e[i] = a[i] + res[i];
+                        auto y2 = check::poisoned(n), s2 = check::poisoned(n), m2 = check::poisoned(rows), r2 = check::poisoned(rows);
+                        shim::launch(layernorm_residual_forward, dim3(rows), dim3(block), 0, y2.data(), s2.data(), m2.data(), r2.data(),
+                                     (const float*)a.data(), (const float*)res.data(), wp, bp, rows, cols, eps);
+                        check::close("layernorm_residual_forward sum" + at, s2, sum_e, 0, 0);
+                        check::close("layernorm_residual_forward y" + at, y2, ye, 1e-4f, 1e-4f);
+                    }
                     shim::launch(layernorm_backward_dx, dim3(rows), dim3(block), 0, dx.data(), (const float*)dy.data(), (const float*)x.data(),
                                  (const float*)mo.data(), (const float*)ro.data(), wp, rows, cols);
                     check::close("layernorm_backward_dx" + at, dx, dxe, 1e-4f, 1e-4f);

@@ -62,7 +62,7 @@ const std::map<std::string, Launch>& table() {
         K(fill_forward), K(axpy_forward), K(unary_forward), K(unary_backward), K(binary_forward), K(adamw_step),
         K(sum_rows), K(max_rows), K(reduce_to_mid), K(gather_rows), K(scatter_rows),
         K(softmax_forward), K(softmax_backward),
-        K(layernorm_forward), K(layernorm_backward_dx), K(layernorm_backward_dwdb),
+        K(layernorm_forward), K(layernorm_residual_forward), K(layernorm_backward_dx), K(layernorm_backward_dwdb),
         K(permute_forward), K(copy_block), K(roll_forward), K(index_select_rows), K(index_add_rows),
         K(window_partition), K(window_reverse), K(window_attention_forward), K(window_attention_backward),
         K(im2col), K(col2im), K(cross_entropy_forward), K(cross_entropy_backward),

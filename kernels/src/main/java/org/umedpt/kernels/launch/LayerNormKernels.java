@@ -6,6 +6,7 @@ public final class LayerNormKernels {
 
     static final String FILE = "layernorm";
     public static final Kernel FORWARD = new Kernel(FILE, "layernorm_forward", "ppppppiif");
+    public static final Kernel RESIDUAL_FORWARD = new Kernel(FILE, "layernorm_residual_forward", "ppppppppiif");
     public static final Kernel BACKWARD_DX = new Kernel(FILE, "layernorm_backward_dx", "ppppppii");
     public static final Kernel BACKWARD_DWDB = new Kernel(FILE, "layernorm_backward_dwdb", "ppppppii");
     /** Rows per block of backward_dwdb (the kernel's DWDB_ROWS) and the most row splits. */
@@ -14,6 +15,16 @@ public final class LayerNormKernels {
     /** y = (x − mean)·rstd·w + b; mean, rstd (rows) saved. w, b may be 0 (no affine). */
     public static void forward(Launcher l, long y, long mean, long rstd, long x, long w, long b, int rows, int cols, float eps) {
         l.launch(LaunchConfig.rows(rows, cols), KernelArgs.of(FORWARD).ptr(y).ptr(mean).ptr(rstd).ptr(x).ptr(w).ptr(b).i(rows).i(cols).f(eps));
+    }
+
+    /**
+     * sum = x + r (written), y = LayerNorm(sum) in one pass: Swin's residual add fused with the next
+     * norm. Not a Backend primitive yet. w, b may be 0; the backward is {@link #backward} on sum.
+     */
+    public static void residualForward(Launcher l, long y, long sum, long mean, long rstd, long x, long r, long w, long b, int rows, int cols,
+                                       float eps) {
+        l.launch(LaunchConfig.rows(rows, cols),
+                KernelArgs.of(RESIDUAL_FORWARD).ptr(y).ptr(sum).ptr(mean).ptr(rstd).ptr(x).ptr(r).ptr(w).ptr(b).i(rows).i(cols).f(eps));
     }
 
     /** dX, dW, dB += …; dX, dW, dB may be 0 when not needed; w may be 0. */
