@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The kernels that are not behind a Backend primitive yet (window partition/reverse with shift and
- * padding, fused window attention forward and backward, fused cross-entropy) on the device against
+ * padding, fused window attention forward and backward (v1) and forward (v2 cosine), LayerNorm with
+ * the residual add, fused cross-entropy) on the device against
  * plain Java references in double, the same references as their shim tests. Skips with the reason
  * where there is no CUDA device.
  */
@@ -218,6 +219,31 @@ class FusedKernelsDeviceTest {
             AttentionKernels.backward(ctx, dqp, dbp, dop, pp, qp, bw, heads, n, d, scale);
             close("window_attention_backward dqkv " + at, dq, download(dqp, qkv.length), 1e-5);
             close("window_attention_backward dbias " + at, db, download(dbp, bias.length), 1e-5);
+        }
+    }
+
+    @Test
+    void layerNormWithResidual() {
+        int[][] shapes = {{1, 1}, {7, 33}, {3136, 96}, {5, 1025}};
+        for (int[] sh : shapes) {
+            int rows = sh[0], cols = sh[1];
+            float[] x = random(rows * cols), r = random(rows * cols), w = random(cols), b = random(cols);
+            double[] se = new double[rows * cols], ye = new double[rows * cols];
+            for (int i = 0; i < rows; i++) {
+                double m = 0, v = 0;
+                for (int c = 0; c < cols; c++) {
+                    se[i * cols + c] = x[i * cols + c] + r[i * cols + c];
+                    m += se[i * cols + c];
+                }
+                m /= cols;
+                for (int c = 0; c < cols; c++) v += (se[i * cols + c] - m) * (se[i * cols + c] - m);
+                double rs = 1 / Math.sqrt(v / cols + 1e-5);
+                for (int c = 0; c < cols; c++) ye[i * cols + c] = (se[i * cols + c] - m) * rs * w[c] + b[c];
+            }
+            long yp = upload(new float[rows * cols]), sp = upload(new float[rows * cols]), mp = upload(new float[rows]), rp = upload(new float[rows]);
+            org.umedpt.kernels.launch.LayerNormKernels.residualForward(ctx, yp, sp, mp, rp, upload(x), upload(r), upload(w), upload(b), rows, cols, 1e-5f);
+            close("layernorm_residual_forward sum " + rows + "x" + cols, se, download(sp, rows * cols), 1e-6);
+            close("layernorm_residual_forward y " + rows + "x" + cols, ye, download(yp, rows * cols), 1e-5);
         }
     }
 
