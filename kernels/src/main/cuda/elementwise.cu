@@ -6,6 +6,9 @@
 //   unary_forward     out[i] = f_op(x[i], p)                           out, x (n)   (out may be x)
 //   unary_backward    dx[i] += dy[i] · f'_op(x[i], y[i], p)            y may be null unless needed
 //   binary_forward    out[i] (=|+=) a[i] op b[(i / inner) % mid]       a, out (n); b (mid)
+//   binary_strided    NumPy broadcasting in general: out (n, contiguous over dims) (=|+=)
+//                     a[Σ idx_k·strideA_k] op b[Σ idx_k·strideB_k]; a stride 0 repeats an operand;
+//                     dims = [rank, dims[rank], strideA[rank], strideB[rank]] (device ints, rank ≤ 8)
 //   adamw_step        PyTorch's AdamW on p, m, v with gradient g       all (n)
 //
 // op codes are the ordinals of org.umedpt.tensor.UnaryOp / BinaryOp (a Java test pins them).
@@ -101,6 +104,24 @@ extern "C" __global__ void binary_forward(float* out, const float* a, const floa
                                           int accumulate) {
     GRID_STRIDE(i, n) {
         float r = binary_f(op, a[i], b[(i / inner) % mid]);
+        out[i] = accumulate ? out[i] + r : r;
+    }
+}
+
+// out may alias a (no __restrict__)
+extern "C" __global__ void binary_strided(float* out, const float* a, const float* b, const int* __restrict__ dims, int n, int op,
+                                          int accumulate) {
+    int rank = dims[0];
+    const int *shape = dims + 1, *sa = dims + 1 + rank, *sb = dims + 1 + 2 * rank;
+    GRID_STRIDE(i, n) {
+        long long rem = i, pa = 0, pb = 0;
+        for (int k = rank - 1; k >= 0; k--) {
+            long long idx = rem % shape[k];
+            rem /= shape[k];
+            pa += idx * sa[k];
+            pb += idx * sb[k];
+        }
+        float r = binary_f(op, a[pa], b[pb]);
         out[i] = accumulate ? out[i] + r : r;
     }
 }

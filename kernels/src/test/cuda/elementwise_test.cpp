@@ -98,6 +98,39 @@ int main() {
                         check::close("binary op=" + std::to_string(op) + " mid=" + std::to_string(mid) + at, o, e, 1e-5f, 1e-5f);
                         cases++;
                     }
+            // binary_strided: (3, 1) op (1, 4)-style two-sided broadcasts and a gapped operand, rank 0..3
+            if (n == 33) {
+                struct Case { std::vector<int> dims, sa, sb; };
+                std::vector<Case> cs = {{{3, 4}, {1, 0}, {0, 1}}, {{2, 3, 5}, {15, 5, 1}, {0, 1, 0}}, {{7}, {2}, {1}}, {{}, {}, {}},
+                                        {{2, 1, 33}, {33, 0, 1}, {0, 0, 1}}};
+                for (auto& c : cs)
+                    for (int op = B_ADD; op <= B_RDIV; op++)
+                        for (int acc = 0; acc < 2; acc++) {
+                            int rank = (int)c.dims.size(), total = 1;
+                            for (int d : c.dims) total *= d;
+                            std::vector<int> dims = {rank};
+                            for (auto* v : {&c.dims, &c.sa, &c.sb}) dims.insert(dims.end(), v->begin(), v->end());
+                            auto a = check::random(200, 21), b = check::random(200, 22, 0.5f, 2.0f), o = check::random(total, 23);
+                            std::vector<float> e(total);
+                            for (int i = 0; i < total; i++) {
+                                int rem = i, pa = 0, pb = 0;
+                                for (int k = rank - 1; k >= 0; k--) {
+                                    int idx = rem % c.dims[k];
+                                    rem /= c.dims[k];
+                                    pa += idx * c.sa[k];
+                                    pb += idx * c.sb[k];
+                                }
+                                float av = a[pa], bv = b[pb];
+                                float r = op == B_ADD ? av + bv : op == B_SUB ? av - bv : op == B_MUL ? av * bv : op == B_DIV ? av / bv
+                                        : op == B_RSUB ? bv - av : bv / av;
+                                e[i] = acc ? o[i] + r : r;
+                            }
+                            shim::launch(binary_strided, dim3(check::gridFor(total, block)), dim3(block), 0, o.data(), (const float*)a.data(),
+                                         (const float*)b.data(), (const int*)dims.data(), total, op, acc);
+                            check::close("binary_strided rank=" + std::to_string(rank) + " op=" + std::to_string(op), o, e, 1e-6f, 1e-6f);
+                            cases++;
+                        }
+            }
             // AdamW: the CPU backend's scalar loop
             auto p = check::random(n, 9), g = check::random(n, 10), m = check::random(n, 11), v = check::random(n, 12, 0, 1);
             auto pe = p, me = m, ve = v;

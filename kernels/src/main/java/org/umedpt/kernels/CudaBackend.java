@@ -248,6 +248,22 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * NumPy broadcasting in general (the lead's {@code Backend.binaryStrided}, coming with the general
+     * broadcast; written here ahead of that SPI change, hence no {@code @Override} yet): out, contiguous
+     * over {@code dims}, (=|+=) a[Σ idx·strideA] op b[Σ idx·strideB]; a stride of 0 repeats an operand.
+     */
+    public void binaryStrided(Tensor out, BinaryOp op, Tensor a, Tensor b, int[] dims, int[] strideA, int[] strideB, boolean accumulate) {
+        int n = 1;
+        for (int d : dims) n *= d;
+        if (n == 0) return;
+        try (Staged s = stage()) {
+            long ap = s.in(a), bp = s.in(b), dp = s.ints(ElementwiseKernels.stridedDims(dims, strideA, strideB));
+            long op2 = accumulate ? s.inOut(out) : s.out(out);
+            ElementwiseKernels.binaryStrided(ctx, op2, op, ap, bp, dp, n, accumulate);
+        }
+    }
+
     @Override
     public void reduceToMid(Tensor out, Tensor x, int outer, int mid, int inner, boolean accumulate) {
         if (mid == 0) return;

@@ -13,6 +13,7 @@ public final class ElementwiseKernels {
     public static final Kernel UNARY = new Kernel(FILE, "unary_forward", "ppiif");
     public static final Kernel UNARY_BACKWARD = new Kernel(FILE, "unary_backward", "ppppiif");
     public static final Kernel BINARY = new Kernel(FILE, "binary_forward", "pppiiiii");
+    public static final Kernel BINARY_STRIDED = new Kernel(FILE, "binary_strided", "ppppiii");
     public static final Kernel ADAMW = new Kernel(FILE, "adamw_step", "ppppiffffffff");
 
     /** out[i] = value. out (n) */
@@ -39,6 +40,23 @@ public final class ElementwiseKernels {
     public static void binary(Launcher l, long out, BinaryOp op, long a, long b, int n, int mid, int inner, boolean accumulate) {
         l.launch(LaunchConfig.elementwise(n),
                 KernelArgs.of(BINARY).ptr(out).ptr(a).ptr(b).i(n).i(mid).i(inner).i(op.ordinal()).i(accumulate));
+    }
+
+    /** The binary_strided kernel's {@code dims} array: {@code [rank, dims…, strideA…, strideB…]}, to copy to the device. */
+    public static int[] stridedDims(int[] dims, int[] strideA, int[] strideB) {
+        if (dims.length > 8) throw new IllegalArgumentException("binaryStrided: rank " + dims.length + " above 8");
+        int r = dims.length;
+        int[] d = new int[1 + 3 * r];
+        d[0] = r;
+        System.arraycopy(dims, 0, d, 1, r);
+        System.arraycopy(strideA, 0, d, 1 + r, r);
+        System.arraycopy(strideB, 0, d, 1 + 2 * r, r);
+        return d;
+    }
+
+    /** out (n, contiguous over dims) (=|+=) a[Σ idx·strideA] op b[Σ idx·strideB]; dims from {@link #stridedDims} on the device. */
+    public static void binaryStrided(Launcher l, long out, BinaryOp op, long a, long b, long dims, int n, boolean accumulate) {
+        l.launch(LaunchConfig.elementwise(n), KernelArgs.of(BINARY_STRIDED).ptr(out).ptr(a).ptr(b).ptr(dims).i(n).i(op.ordinal()).i(accumulate));
     }
 
     /** One AdamW step in place (see Backend.adamWStep); c1 = 1 − β1 and c2 = 1 − β2 are computed in double. */
