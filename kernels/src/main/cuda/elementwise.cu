@@ -10,6 +10,11 @@
 //                     a[Σ idx_k·strideA_k] op b[Σ idx_k·strideB_k]; a stride 0 repeats an operand;
 //                     dims = [rank, dims[rank], strideA[rank], strideB[rank]] (device ints, rank ≤ 8)
 //   adamw_step        PyTorch's AdamW on p, m, v with gradient g       all (n)
+//   adamw_multi       adamw_step over T tensors in one launch: tensors[4T] = the p, g, m, v pointers
+//                     (p of every tensor, then every g, m, v); starts (T+1) their element offsets in
+//                     the concatenation (starts[T] = n); decay (T) each tensor's 1 − lr·wd (0 weight
+//                     decay for norms and biases). Thread per element of the concatenation; its tensor
+//                     by binary search in starts.
 //
 // op codes are the ordinals of org.umedpt.tensor.UnaryOp / BinaryOp (a Java test pins them).
 // Launch: 1-D, blockDim.x any (256 by default), gridDim.x = min(ceil(n / block), cap); the loops
@@ -139,5 +144,28 @@ extern "C" __global__ void adamw_step(float* __restrict__ p, const float* __rest
         m[i] = mi;
         v[i] = vi;
         p[i] = p[i] * decay - stepSize * mi / (sqrtf(vi) / sqrtBc2 + eps);
+    }
+}
+
+extern "C" __global__ void adamw_multi(float** __restrict__ tensors, const int* __restrict__ starts, const float* __restrict__ decay,
+                                       int n, int count, float b1, float b2, float c1, float c2, float stepSize, float sqrtBc2,
+                                       float eps) {
+    GRID_STRIDE(i, n) {
+        int lo = 0, hi = count - 1; // the last t with starts[t] <= i
+        while (lo < hi) {
+            int mid = (lo + hi + 1) / 2;
+            if (starts[mid] <= i) lo = mid;
+            else hi = mid - 1;
+        }
+        int t = lo;
+        long long j = i - starts[t];
+        float *p = tensors[t], *m = tensors[2 * count + t], *v = tensors[3 * count + t];
+        const float* g = tensors[count + t];
+        float gi = g[j];
+        float mi = b1 * m[j] + c1 * gi;
+        float vi = b2 * v[j] + c2 * gi * gi;
+        m[j] = mi;
+        v[j] = vi;
+        p[j] = p[j] * decay[t] - stepSize * mi / (sqrtf(vi) / sqrtBc2 + eps);
     }
 }

@@ -148,5 +148,41 @@ int main() {
             check::close("adamw v" + at, v, ve, 0, 0);
             cases++;
         }
+    // adamw_multi: tensors of sizes with tails (an empty one too) in one launch, against adamw_step's loop
+    for (unsigned block : check::BLOCKS) {
+        std::vector<int> sizes = {7, 1, 4099, 0, 33};
+        int T = (int)sizes.size(), n = 0;
+        std::vector<int> starts = {0};
+        for (int s : sizes) starts.push_back(n += s);
+        std::vector<std::vector<float>> P, G, M, V, PE, ME, VE;
+        std::vector<float> decay;
+        float b1 = 0.9f, b2 = 0.999f, c1 = 0.1f, c2 = (float)(1 - 0.999), step = 1e-3f / 0.19f, sq = std::sqrt(0.002f), eps = 1e-8f;
+        for (int t = 0; t < T; t++) {
+            P.push_back(check::random(sizes[t], 30 + t));
+            G.push_back(check::random(sizes[t], 40 + t));
+            M.push_back(check::random(sizes[t], 50 + t));
+            V.push_back(check::random(sizes[t], 60 + t, 0, 1));
+            decay.push_back(t % 2 ? 1.0f : 1 - 1e-3f * 0.05f);
+            PE.push_back(P[t]);
+            ME.push_back(M[t]);
+            VE.push_back(V[t]);
+            for (int i = 0; i < sizes[t]; i++) {
+                ME[t][i] = b1 * ME[t][i] + c1 * G[t][i];
+                VE[t][i] = b2 * VE[t][i] + c2 * G[t][i] * G[t][i];
+                PE[t][i] = PE[t][i] * decay[t] - step * ME[t][i] / (std::sqrt(VE[t][i]) / sq + eps);
+            }
+        }
+        std::vector<float*> table;
+        for (auto* vs : {&P, &G, &M, &V})
+            for (auto& v : *vs) table.push_back(v.data());
+        shim::launch(adamw_multi, dim3(check::gridFor(n, block)), dim3(block), 0, table.data(), (const int*)starts.data(),
+                     (const float*)decay.data(), n, T, b1, b2, c1, c2, step, sq, eps);
+        for (int t = 0; t < T; t++) {
+            check::close("adamw_multi p tensor " + std::to_string(t), P[t], PE[t], 0, 0);
+            check::close("adamw_multi m tensor " + std::to_string(t), M[t], ME[t], 0, 0);
+            check::close("adamw_multi v tensor " + std::to_string(t), V[t], VE[t], 0, 0);
+        }
+        cases++;
+    }
     return check::finish("elementwise", cases);
 }

@@ -59,7 +59,7 @@ template <class... P> Launch wrap(void (*k)(P...)) {
 #define K(name) {#name, wrap(name)}
 const std::map<std::string, Launch>& table() {
     static const std::map<std::string, Launch> t = {
-        K(fill_forward), K(axpy_forward), K(unary_forward), K(unary_backward), K(binary_forward), K(binary_strided), K(adamw_step),
+        K(fill_forward), K(axpy_forward), K(unary_forward), K(unary_backward), K(binary_forward), K(binary_strided), K(adamw_step), K(adamw_multi),
         K(sum_rows), K(max_rows), K(reduce_to_mid), K(gather_rows), K(scatter_rows),
         K(softmax_forward), K(softmax_backward),
         K(layernorm_forward), K(layernorm_residual_forward), K(layernorm_backward_dx), K(layernorm_backward_dwdb),

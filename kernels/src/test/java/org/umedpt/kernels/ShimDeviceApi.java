@@ -78,21 +78,25 @@ final class ShimDeviceApi implements DeviceApi {
 
     @Override
     public void copyToDevice(long dst, float[] src, int offset, int count, long stream) {
+        if (count == 0) return;
         at(dst, 4L * count).copyFrom(MemorySegment.ofArray(src).asSlice(4L * offset, 4L * count));
     }
 
     @Override
     public void copyToDevice(long dst, int[] src, int offset, int count, long stream) {
+        if (count == 0) return;
         at(dst, 4L * count).copyFrom(MemorySegment.ofArray(src).asSlice(4L * offset, 4L * count));
     }
 
     @Override
     public void copyToHost(float[] dst, int offset, long src, int count, long stream) {
+        if (count == 0) return;
         MemorySegment.ofArray(dst).asSlice(4L * offset, 4L * count).copyFrom(at(src, 4L * count));
     }
 
     @Override
     public void copyDeviceToDevice(long dst, long src, long bytes, long stream) {
+        if (bytes == 0) return;
         at(dst, bytes).copyFrom(at(src, bytes));
     }
 

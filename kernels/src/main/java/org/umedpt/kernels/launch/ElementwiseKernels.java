@@ -15,6 +15,7 @@ public final class ElementwiseKernels {
     public static final Kernel BINARY = new Kernel(FILE, "binary_forward", "pppiiiii");
     public static final Kernel BINARY_STRIDED = new Kernel(FILE, "binary_strided", "ppppiii");
     public static final Kernel ADAMW = new Kernel(FILE, "adamw_step", "ppppiffffffff");
+    public static final Kernel ADAMW_MULTI = new Kernel(FILE, "adamw_multi", "pppiifffffff");
 
     /** out[i] = value. out (n) */
     public static void fill(Launcher l, long out, float value, int n) {
@@ -65,5 +66,42 @@ public final class ElementwiseKernels {
         float decay = 1 - lr * weightDecay, stepSize = lr / bc1, sqrtBc2 = (float) Math.sqrt(bc2);
         l.launch(LaunchConfig.elementwise(n), KernelArgs.of(ADAMW).ptr(p).ptr(g).ptr(m).ptr(v).i(n).f((float) beta1).f((float) beta2)
                 .f((float) (1 - beta1)).f((float) (1 - beta2)).f(decay).f(stepSize).f(sqrtBc2).f(eps));
+    }
+
+    /**
+     * The pointer table of {@link #adamWMulti} as ints (little-endian halves of each 64-bit device
+     * pointer), to copy to the device: p of every tensor, then every g, m, v.
+     */
+    public static int[] pointerTable(long[] p, long[] g, long[] m, long[] v) {
+        int t = p.length;
+        int[] out = new int[8 * t];
+        long[][] all = {p, g, m, v};
+        for (int k = 0; k < 4; k++) {
+            for (int i = 0; i < t; i++) {
+                long a = all[k][i];
+                out[2 * (k * t + i)] = (int) a;
+                out[2 * (k * t + i) + 1] = (int) (a >>> 32);
+            }
+        }
+        return out;
+    }
+
+    /** starts (T+1): element offsets of the tensors in their concatenation. */
+    public static int[] starts(int[] sizes) {
+        int[] s = new int[sizes.length + 1];
+        for (int i = 0; i < sizes.length; i++) s[i + 1] = Math.addExact(s[i], sizes[i]);
+        return s;
+    }
+
+    /**
+     * AdamW over {@code count} tensors in one launch (the multi-tensor step): {@code table} from
+     * {@link #pointerTable}, {@code starts} from {@link #starts} and {@code decay} (count floats,
+     * each tensor's 1 − lr·wd) on the device; n = starts[count]. Not a Backend primitive yet.
+     */
+    public static void adamWMulti(Launcher l, long table, long starts, long decay, int n, int count, float lr, double beta1, double beta2,
+                                  float eps, float bc1, float bc2) {
+        float stepSize = lr / bc1, sqrtBc2 = (float) Math.sqrt(bc2);
+        l.launch(LaunchConfig.elementwise(n), KernelArgs.of(ADAMW_MULTI).ptr(table).ptr(starts).ptr(decay).i(n).i(count).f((float) beta1)
+                .f((float) beta2).f((float) (1 - beta1)).f((float) (1 - beta2)).f(stepSize).f(sqrtBc2).f(eps));
     }
 }
