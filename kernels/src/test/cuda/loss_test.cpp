@@ -30,5 +30,35 @@ int main() {
                 check::close("cross_entropy_backward", dx, de, 1e-5f, 1e-5f);
                 cases += 2;
             }
+    // sigmoid focal (and BCE-with-logits: γ = 0, α < 0): forward against the formula in double,
+    // backward against central differences of that forward
+    auto focal = [](double x, double t, double a, double g) {
+        double p = 1 / (1 + std::exp(-x)), pt = p * t + (1 - p) * (1 - t), at = a >= 0 ? a * t + (1 - a) * (1 - t) : 1;
+        double bce = std::max(x, 0.0) - x * t + std::log1p(std::exp(-std::fabs(x)));
+        return at * std::pow(1 - pt, g) * bce;
+    };
+    double params[][2] = {{0.25, 2.0}, {-1, 0.0}, {0.5, 1.5}};
+    for (auto& pr : params)
+        for (int n : check::SIZES)
+            for (unsigned block : check::BLOCKS) {
+                auto x = check::random(n, 70, -6, 6), dl = check::random(n, 71), dx = check::random(n, 72);
+                std::vector<float> t(n), le(n), de(n);
+                for (int i = 0; i < n; i++) {
+                    t[i] = i % 3 == 0 ? 1.0f : i % 3 == 1 ? 0.0f : 0.3f; // soft targets too
+                    le[i] = (float)focal(x[i], t[i], pr[0], pr[1]);
+                    double h = 1e-4;
+                    de[i] = (float)(dx[i] + dl[i] * (focal(x[i] + h, t[i], pr[0], pr[1]) - focal(x[i] - h, t[i], pr[0], pr[1])) / (2 * h));
+                }
+                auto lo = check::poisoned(n);
+                unsigned g = check::gridFor(n, block);
+                shim::launch(sigmoid_focal_forward, dim3(g), dim3(block), 0, lo.data(), (const float*)x.data(), (const float*)t.data(), n,
+                             (float)pr[0], (float)pr[1]);
+                std::string at = " alpha=" + std::to_string(pr[0]) + " gamma=" + std::to_string(pr[1]) + " n=" + std::to_string(n);
+                check::close("sigmoid_focal_forward" + at, lo, le, 1e-6f, 1e-5f);
+                shim::launch(sigmoid_focal_backward, dim3(g), dim3(block), 0, dx.data(), (const float*)x.data(), (const float*)t.data(),
+                             (const float*)dl.data(), n, (float)pr[0], (float)pr[1]);
+                check::close("sigmoid_focal_backward" + at, dx, de, 1e-5f, 1e-4f);
+                cases += 2;
+            }
     return check::finish("loss", cases);
 }

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The kernels that are not behind a Backend primitive yet (window partition/reverse with shift and
  * padding, fused window attention forward and backward (v1) and forward (v2 cosine), LayerNorm with
- * the residual add, fused cross-entropy) on the device against
+ * the residual add, fused cross-entropy, sigmoid focal / BCE) on the device against
  * plain Java references in double, the same references as their shim tests. Skips with the reason
  * where there is no CUDA device.
  */
@@ -244,6 +244,33 @@ class FusedKernelsDeviceTest {
             org.umedpt.kernels.launch.LayerNormKernels.residualForward(ctx, yp, sp, mp, rp, upload(x), upload(r), upload(w), upload(b), rows, cols, 1e-5f);
             close("layernorm_residual_forward sum " + rows + "x" + cols, se, download(sp, rows * cols), 1e-6);
             close("layernorm_residual_forward y " + rows + "x" + cols, ye, download(yp, rows * cols), 1e-5);
+        }
+    }
+
+    static double focal(double x, double t, double a, double g) {
+        double p = 1 / (1 + Math.exp(-x)), pt = p * t + (1 - p) * (1 - t), at = a >= 0 ? a * t + (1 - a) * (1 - t) : 1;
+        double bce = Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x)));
+        return at * Math.pow(1 - pt, g) * bce;
+    }
+
+    @Test
+    void sigmoidFocalAndBce() {
+        double[][] params = {{0.25, 2}, {-1, 0}, {0.5, 1.5}};
+        for (double[] pr : params) {
+            int n = 4099;
+            float[] x = random(n), t = new float[n], dl = random(n);
+            double[] le = new double[n], de = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] *= 3;
+                t[i] = i % 3 == 0 ? 1 : i % 3 == 1 ? 0 : 0.3f;
+                le[i] = focal(x[i], t[i], pr[0], pr[1]);
+                de[i] = dl[i] * (focal(x[i] + 1e-4, t[i], pr[0], pr[1]) - focal(x[i] - 1e-4, t[i], pr[0], pr[1])) / 2e-4;
+            }
+            long xp = upload(x), tp = upload(t), lp = upload(new float[n]), dlp = upload(dl), dxp = upload(new float[n]);
+            LossKernels.sigmoidFocalForward(ctx, lp, xp, tp, n, (float) pr[0], (float) pr[1]);
+            close("sigmoid_focal_forward alpha=" + pr[0] + " gamma=" + pr[1], le, download(lp, n), 1e-5);
+            LossKernels.sigmoidFocalBackward(ctx, dxp, xp, tp, dlp, n, (float) pr[0], (float) pr[1]);
+            close("sigmoid_focal_backward alpha=" + pr[0] + " gamma=" + pr[1], de, download(dxp, n), 1e-4);
         }
     }
 
