@@ -8,6 +8,8 @@ import org.umedpt.multitask.train.MultiTaskTrainer;
 import org.umedpt.nn.swin.SwinConfig;
 import org.umedpt.nn.swin.SwinEncoder;
 import org.umedpt.nn.swin.SwinOutput;
+import org.umedpt.tensor.Backend;
+import org.umedpt.tensor.BackendProvider;
 import org.umedpt.tensor.Graph;
 import org.umedpt.tensor.Ops;
 import org.umedpt.tensor.Rng;
@@ -49,6 +51,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stochastic-depth", description = "swin: override the config's stochastic depth probability.")
     Float stochasticDepth;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "swin, multitask: cpu or cuda (default: ${DEFAULT-VALUE}).")
+    String device;
+
     @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Thread counts (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
 
@@ -80,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
             if (stochasticDepth != null) cfg = cfg.withStochasticDepth(stochasticDepth);
             int px = name.equals("nano") ? 112 : 224;
             for (int t : threads) {
-                try (CpuBackend cpu = new CpuBackend(t)) {
+                try (Backend cpu = InputException.reading("--device " + device, () -> BackendProvider.open(device, t))) {
                     Rng rng = new Rng(1);
                     SwinEncoder enc = new SwinEncoder(cfg, rng);
                     Tensor x = Tensor.normal(rng, 0, 1, batch, 3, px, px);
@@ -129,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println("| config | tasks | mode | batch/task | threads | ms/step | img/s | arena peak MiB | RSS peak MiB | arena reserved MiB |");
         System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         for (int t : threads) {
-            try (CpuBackend cpu = new CpuBackend(t)) {
+            try (Backend cpu = InputException.reading("--device " + device, () -> BackendProvider.open(device, t))) {
                 SwinConfig cfg = SwinConfig.named("nano").withStochasticDepth(0f);
                 Rng init = new Rng(1);
                 SharedBlocks shared = new SharedBlocks(cfg, init);

@@ -4,12 +4,13 @@ import org.umedpt.multitask.InputException;
 import org.umedpt.nn.swin.SwinConfig;
 import org.umedpt.nn.swin.SwinEncoder;
 import org.umedpt.nn.swin.SwinOutput;
+import org.umedpt.tensor.Backend;
+import org.umedpt.tensor.BackendProvider;
 import org.umedpt.tensor.Graph;
 import org.umedpt.tensor.Ops;
 import org.umedpt.tensor.Rng;
 import org.umedpt.tensor.Shape;
 import org.umedpt.tensor.Tensor;
-import org.umedpt.tensor.cpu.CpuBackend;
 import org.umedpt.tensor.io.SafeTensors;
 import org.umedpt.tensor.memory.Arena;
 import picocli.CommandLine.Command;
@@ -49,6 +50,9 @@ final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "8", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, or cuda (the kernels module's CUDA backend) (default: ${DEFAULT-VALUE}).")
+    String device;
+
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads (default: all cores).")
     int threads;
 
@@ -86,7 +90,8 @@ final class FeaturesCommand implements Callable<Integer> {
         Map<String, List<float[]>> parts = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        try (CpuBackend cpu = threads > 0 ? new CpuBackend(threads) : new CpuBackend()) {
+        int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        try (Backend cpu = InputException.reading("--device " + device, () -> BackendProvider.open(device, nThreads))) {
             Arena arena = new Arena();
             for (int start = 0; start < n; start += batchSize) {
                 int b = Math.min(batchSize, n - start);

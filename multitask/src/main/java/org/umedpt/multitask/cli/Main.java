@@ -1,6 +1,7 @@
 package org.umedpt.multitask.cli;
 
 import org.umedpt.multitask.InputException;
+import org.umedpt.tensor.BackendUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,7 +56,7 @@ public final class Main implements Runnable {
     static int run(CommandLine cl, String... args) {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             String verb = "umedpt " + cmd.getCommandName();
-            if (ex instanceof InputException || ex instanceof UncheckedIOException) {
+            if (ex instanceof InputException || ex instanceof UncheckedIOException || ex instanceof BackendUnavailableException) {
                 cmd.getErr().println(verb + ": " + ex.getMessage());
                 return 2;
             }

@@ -1,0 +1,47 @@
+package org.umedpt.kernels.launch;
+
+/**
+ * Launchers of {@code attention.cu}: the fused window attention forward and backward. Not a Backend
+ * primitive yet (the CPU composes GEMMs and softmax); ready for the fused Swin block.
+ */
+public final class AttentionKernels {
+    private AttentionKernels() {}
+
+    static final String FILE = "attention";
+    public static final Kernel FORWARD = new Kernel(FILE, "window_attention_forward", "ppppppiiiiif");
+    public static final Kernel BACKWARD = new Kernel(FILE, "window_attention_backward", "pppppiiiif");
+    static final int WARPS = 4;
+
+    /** Dynamic shared memory of a launch: k (n·(d+1)), v (n·d), and per warp a q row and a p row. */
+    static int sharedBytes(int n, int d) {
+        return Float.BYTES * (n * (2 * d + 1) + WARPS * (d + n));
+    }
+
+    /** Dynamic shared memory of a backward launch: k and v (n·(d+1) each), ds (n·(n+1)), a dout row per warp. */
+    static int backwardSharedBytes(int n, int d) {
+        return Float.BYTES * (2 * n * (d + 1) + n * (n + 1) + WARPS * d);
+    }
+
+    /**
+     * out (bw, n, heads, d) = softmax(q·kᵀ·scale + bias + mask)·v from qkv (bw, n, 3, heads, d);
+     * bias (heads, n, n), mask (nw, n, n) and probs (bw, heads, n, n, written) may be 0. With
+     * {@code logitScale} (heads; exp of the clamped logit scale) it is Swin v2's cosine attention,
+     * softmax(q̂·k̂ᵀ·logitScale[h] + bias + mask)·v, and {@code scale} is unused; 0 for v1.
+     */
+    public static void forward(Launcher l, long out, long probs, long qkv, long bias, long mask, long logitScale, int bw, int heads, int n,
+                               int d, int nw, float scale) {
+        LaunchConfig c = new LaunchConfig(bw * heads, 1, 1, 32 * WARPS, 1, 1, sharedBytes(n, d));
+        l.launch(c, KernelArgs.of(FORWARD).ptr(out).ptr(probs).ptr(qkv).ptr(bias).ptr(mask).ptr(logitScale).i(bw).i(heads).i(n).i(d)
+                .i(Math.max(nw, 1)).f(scale));
+    }
+
+    /**
+     * dqkv (bw, n, 3, heads, d) += the gradient of {@link #forward}'s output given dout (bw, n, heads, d)
+     * and the forward's saved probs; dbias (heads, n, n) += its gradient (may be 0).
+     */
+    public static void backward(Launcher l, long dqkv, long dbias, long dout, long probs, long qkv, int bw, int heads, int n, int d,
+                                float scale) {
+        LaunchConfig c = new LaunchConfig(bw * heads, 1, 1, 32 * WARPS, 1, 1, backwardSharedBytes(n, d));
+        l.launch(c, KernelArgs.of(BACKWARD).ptr(dqkv).ptr(dbias).ptr(dout).ptr(probs).ptr(qkv).i(bw).i(heads).i(n).i(d).f(scale));
+    }
+}
