@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "umedpt", mixinStandardHelpOptions = true, version = "umedpt 0.1.0",
         description = "Foundational multi-task models for biomedical imaging, on the JVM.",
-        subcommands = {FeaturesCommand.class, MemprofileCommand.class, BenchCommand.class, PretrainCommand.class})
+        subcommands = {FeaturesCommand.class, MemprofileCommand.class, BenchCommand.class, PretrainCommand.class,
+                TransferCommand.class, EvaluateCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,7 +32,8 @@ public final class Main implements Runnable {
     static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
+            if (ex instanceof org.umedpt.multitask.InputException || ex instanceof IllegalArgumentException
+                    || ex instanceof java.io.UncheckedIOException) {
                 cmd.getErr().println("umedpt " + cmd.getCommandName() + ": " + ex.getMessage());
                 return 2;
             }
