@@ -37,15 +37,21 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--rounds", hidden = true, description = "Pretraining rounds (tuning only).")
+    Integer rounds;
+
+    @Option(names = "--seeds", hidden = true, description = "Seeds per cell (tuning only).")
+    Integer seeds;
+
     @Override
     public Integer call() {
-        Demo.Plan plan = full ? Demo.Plan.full() : Demo.Plan.small();
+        Demo.Plan plan = (full ? Demo.Plan.full() : Demo.Plan.small()).with(rounds, seeds);
         long t0 = System.nanoTime();
         try (Backend backend = DeviceOption.open(device, threads)) {
             System.out.println("demo: writing to " + out.toAbsolutePath());
             Path enc = Demo.pretrain(backend, plan, out.resolve("pretrain"), System.out);
             EncoderRef pretrained = EncoderRef.file("pretrained", enc, null, true);
-            TransferStudy.Options o = new TransferStudy.Options(plan.fractions(), TransferStudy.MODES, plan.seeds(), true, plan.fineTune(), 200, 100);
+            TransferStudy.Options o = new TransferStudy.Options(plan.fractions(), TransferStudy.MODES, plan.seeds(), plan.fineTune(), 200, 100);
             Path study = out.resolve("transfer");
             System.out.println("transfer: targets " + Demo.TARGETS + " (in-domain, out-of-domain), modes " + o.modes() + ", fractions "
                     + fractions(plan.fractions()) + ", " + plan.seeds() + " seeds, pretrained vs random init");

@@ -43,7 +43,8 @@ final class TransferCommand implements Callable<Integer> {
             description = "Training fractions in percent (default: ${DEFAULT-VALUE}).")
     List<Double> fractions;
 
-    @Option(names = "--modes", defaultValue = "frozen,finetune", split = ",", description = "frozen and/or finetune (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--modes", defaultValue = "frozen,finetune", split = ",",
+            description = "frozen (probe on the pooled last stage), frozen-all (on every stage pooled), finetune (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 
     @Option(names = "--seeds", defaultValue = "3", description = "Seeds per cell (default: ${DEFAULT-VALUE}).")
@@ -52,9 +53,6 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--baseline", defaultValue = "random",
             description = "random, or imagenet=FILE (torchvision-named Swin weights); repeatable (default: ${DEFAULT-VALUE}).")
     List<String> baselines;
-
-    @Option(names = "--features", defaultValue = "all", description = "Frozen features: all (every stage pooled) or last (default: ${DEFAULT-VALUE}).")
-    String features;
 
     @Option(names = "--pretrain-metrics", description = "A pretrain run's metrics.jsonl, for the loss plot (default: beside --encoder, if there).")
     Path pretrainMetrics;
@@ -67,9 +65,8 @@ final class TransferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!features.equals("all") && !features.equals("last")) throw new InputException("--features: expected all or last, got '" + features + "'");
         double[] f = fractions.stream().mapToDouble(x -> x / 100).sorted().toArray();
-        TransferStudy.Options o = new TransferStudy.Options(f, modes, seeds, features.equals("all"), FineTuner.Options.defaults(), 200, 64);
+        TransferStudy.Options o = new TransferStudy.Options(f, modes, seeds, FineTuner.Options.defaults(), 200, 64);
         Manifest m;
         try {
             m = Manifest.read(manifest);

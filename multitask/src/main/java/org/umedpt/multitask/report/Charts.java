@@ -38,7 +38,7 @@ public final class Charts {
         ch.getStyler().setXAxisLogarithmic(true);
         ch.getStyler().setChartBackgroundColor(Color.WHITE);
         ch.getStyler().setPlotGridLinesVisible(true);
-        ch.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        ch.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         ch.getStyler().setXAxisDecimalPattern("0.#");
         ch.getStyler().setErrorBarsColorSeriesColor(true);
         Map<String, List<Summary.Point>> curves = new LinkedHashMap<>();

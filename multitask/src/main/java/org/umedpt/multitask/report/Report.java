@@ -103,6 +103,7 @@ public final class Report {
     }
 
     private static String num(Double v) {
-        return v == null || v.isNaN() ? "" : String.format(Locale.ROOT, "%.6g", v);
+        if (v == null || v.isNaN()) return "";
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", v)).stripTrailingZeros().toPlainString();
     }
 }

@@ -29,7 +29,8 @@ import java.util.Map;
  * What {@code umedpt demo} runs, end to end on the synthetic tasks, with nothing to download:
  * <ol>
  *   <li>multi-task pretraining (gradient accumulation over the tasks, one shared AdamW step per
- *       round) of a small Swin on the five synthetic pretraining tasks, writing
+ *       round) of a small Swin on four synthetic pretraining tasks (five with {@code --full}, which adds
+ *       detection), writing
  *       {@code DIR/pretrain/encoder.safetensors} and {@code metrics.jsonl} (pretrain's format);</li>
  *   <li>the transfer study on the two held-apart targets, {@code cells-shape} (in-domain) and
  *       {@code ultrasound-target} (out-of-domain), frozen and fine-tuned, against random init.</li>
@@ -42,14 +43,20 @@ public final class Demo {
     public record Plan(SwinConfig config, int size, List<String> pretrainTasks, int rounds, int batch, int trainN, int valN, int testN,
                        double[] fractions, int seeds, FineTuner.Options fineTune) {
         public static Plan small() {
-            return new Plan(Demo.config(), 48, List.of("cells-seg", "cells-count", "cells-det", "xray-lesion", "histo-tissue"), 400, 8,
-                    600, 200, 400, new double[] {0.01, 0.1, 1.0}, 3, new FineTuner.Options(10, 40, 150, 2e-4f, 2e-3f, 0.05f, 0.1f, 20, 3, 100));
+            return new Plan(Demo.config(), 48, List.of("cells-seg", "cells-count", "xray-lesion", "histo-tissue"), 300, 8,
+                    400, 100, 400, new double[] {0.01, 0.1, 1.0}, 3, new FineTuner.Options(10, 30, 80, 3e-4f, 2e-3f, 0.05f, 0.1f, 20, 3, 100));
+        }
+
+        /** This plan with another pretraining length and seed count (for tuning; the CLI's hidden options). */
+        public Plan with(Integer rounds, Integer seeds) {
+            return new Plan(config, size, pretrainTasks, rounds == null ? this.rounds : rounds, batch, trainN, valN, testN, fractions,
+                    seeds == null ? this.seeds : seeds, fineTune);
         }
 
         public static Plan full() {
             Plan s = small();
-            return new Plan(s.config, s.size, s.pretrainTasks, 1200, s.batch, 1000, 300, 600, new double[] {0.01, 0.05, 0.1, 0.25, 0.5, 1.0}, 5,
-                    new FineTuner.Options(15, 60, 300, 2e-4f, 2e-3f, 0.05f, 0.1f, 20, 4, 100));
+            return new Plan(s.config, s.size, List.of("cells-seg", "cells-count", "cells-det", "xray-lesion", "histo-tissue"), 1200, s.batch,
+                    1000, 300, 600, new double[] {0.01, 0.05, 0.1, 0.25, 0.5, 1.0}, 5, new FineTuner.Options(15, 40, 300, 3e-4f, 2e-3f, 0.05f, 0.1f, 20, 4, 100));
         }
     }
 

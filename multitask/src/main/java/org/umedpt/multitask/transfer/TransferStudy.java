@@ -26,16 +26,17 @@ import java.util.Map;
  * features to {@code DIR/features/}.
  *
  * <p>Modes: {@code frozen} — classification: the logistic-regression probe ({@link FrozenProbe})
- * on cached features (all stages pooled, or the last stage with {@code allStages = false});
- * segmentation/detection and multi-label: the task's shared block and head trained over the
- * frozen encoder ({@link FineTuner} without the encoder). {@code finetune} — the whole encoder and
+ * on the cached pooled last stage; segmentation/detection and multi-label: the task's shared block
+ * and head trained over the frozen encoder ({@link FineTuner} without the encoder).
+ * {@code frozen-all} — the probe on every stage's pooled output concatenated (classification
+ * only; other types train as {@code frozen}). {@code finetune} — the whole encoder and
  * a fresh head ({@link FineTuner}). The seed changes the subset, the head's (and a random
  * encoder's) init and the batch order.
  */
 public final class TransferStudy {
-    public static final List<String> MODES = List.of("frozen", "finetune");
+    public static final List<String> MODES = List.of("frozen", "frozen-all", "finetune");
 
-    public record Options(double[] fractions, List<String> modes, int seeds, boolean allStages, FineTuner.Options fineTune,
+    public record Options(double[] fractions, List<String> modes, int seeds, FineTuner.Options fineTune,
                           int bootstrap, int featureBatch) {
         public Options {
             for (String m : modes) if (!MODES.contains(m)) throw new InputException("--modes: unknown mode '" + m + "'; expected " + MODES);
@@ -116,24 +117,25 @@ public final class TransferStudy {
         long t0 = System.nanoTime();
         Map<String, String> details = new LinkedHashMap<>();
         Scoring.Scored scored;
-        if (mode.equals("frozen") && t.type() == TaskType.MULTICLASS) {
+        if (mode.startsWith("frozen") && t.type() == TaskType.MULTICLASS) {
+            boolean allStages = mode.equals("frozen-all");
             SwinEncoder e = new SwinEncoder(enc.config(), EncoderRef.initRng(key.seed()));
             enc.loadInto(e);
             String id = enc.id(key.seed());
             FeatureCache.Features tr = features.get(id, t.name(), "train", e, t.train(), o.featureBatch());
             FeatureCache.Features va = features.get(id, t.name(), "val", e, t.val(), o.featureBatch());
             FeatureCache.Features te = features.get(id, t.name(), "test", e, t.test(), o.featureBatch());
-            int d = tr.dim(o.allStages());
+            int d = tr.dim(allStages);
             double[] xtr = new double[s.count() * d];
             int[] ytr = new int[s.count()];
             int[] all = labels(t.train());
             for (int i = 0; i < s.count(); i++) {
-                System.arraycopy(tr.pick(o.allStages()), s.indices()[i] * d, xtr, i * d, d);
+                System.arraycopy(tr.pick(allStages), s.indices()[i] * d, xtr, i * d, d);
                 ytr[i] = all[s.indices()[i]];
             }
-            FrozenProbe.Fit fit = FrozenProbe.fit(xtr, ytr, va.pick(o.allStages()), labels(t.val()), te.pick(o.allStages()), d, t.classes());
+            FrozenProbe.Fit fit = FrozenProbe.fit(xtr, ytr, va.pick(allStages), labels(t.val()), te.pick(allStages), d, t.classes());
             details.put("probe", fit.describe());
-            details.put("features", o.allStages() ? "all stages pooled" : "last stage pooled");
+            details.put("features", allStages ? "all stages pooled" : "last stage pooled");
             scored = Scoring.classification(fit.testProb(), labels(t.test()), t.classes(), o.bootstrap(), key.seed());
         } else {
             FineTuner.Result r = FineTuner.train(backend, enc, t, t.trainSubset(s.indices()), key.seed(), mode.equals("finetune"), o.fineTune());
