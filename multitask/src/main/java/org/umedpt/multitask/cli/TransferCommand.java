@@ -57,16 +57,27 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--pretrain-metrics", description = "A pretrain run's metrics.jsonl, for the loss plot (default: beside --encoder, if there).")
     Path pretrainMetrics;
 
+    @Option(names = "--steps", hidden = true, description = "Fine-tuning steps per cell, fixed (tests only).")
+    Integer steps;
+
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads (default: all cores).")
     int threads;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
+    private FineTuner.Options fineTune() {
+        FineTuner.Options d = FineTuner.Options.defaults();
+        if (steps == null) return d;
+        if (steps < 1) throw new InputException("--steps must be >= 1, got " + steps);
+        return new FineTuner.Options(d.epochs(), steps, steps, d.lr(), d.headLr(), d.weightDecay(), d.warmupFraction(), Math.max(1, steps / 2),
+                d.patience(), d.evalBatch());
+    }
+
     @Override
     public Integer call() {
         double[] f = fractions.stream().mapToDouble(x -> x / 100).sorted().toArray();
-        TransferStudy.Options o = new TransferStudy.Options(f, modes, seeds, FineTuner.Options.defaults(), 200, 64);
+        TransferStudy.Options o = new TransferStudy.Options(f, modes, seeds, fineTune(), 200, 64);
         Manifest m;
         try {
             m = Manifest.read(manifest);
