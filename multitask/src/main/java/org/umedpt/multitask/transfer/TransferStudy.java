@@ -168,7 +168,14 @@ public final class TransferStudy {
         return out;
     }
 
-    private static int[] labels(org.umedpt.multitask.data.Dataset d) {
+    /** Labels per split, read once (reading a real dataset's sample decodes its image). */
+    private final Map<org.umedpt.multitask.data.Dataset, int[]> labelCache = new java.util.IdentityHashMap<>();
+
+    private int[] labels(org.umedpt.multitask.data.Dataset d) {
+        return labelCache.computeIfAbsent(d, TransferStudy::readLabels);
+    }
+
+    private static int[] readLabels(org.umedpt.multitask.data.Dataset d) {
         int[] y = new int[d.size()];
         for (int i = 0; i < y.length; i++) y[i] = d.get(i).label();
         return y;
