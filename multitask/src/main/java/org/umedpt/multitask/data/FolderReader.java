@@ -43,7 +43,7 @@ public final class FolderReader {
                 int frames = ImageFiles.frames(p, axis);
                 for (int k = 0; k < frames; k++) {
                     String key = root.relativize(p) + (frames > 1 ? "#" + k : "");
-                    items.add(new Item(key, key, names.get(c), new ImageRef(p, k, axis, null), c, null, null, null));
+                    items.add(new Item(key, key, names.get(c), ImageRef.file(p, k, axis), c, null, null, null));
                 }
             }
         }

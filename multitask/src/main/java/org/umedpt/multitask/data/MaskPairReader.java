@@ -52,8 +52,8 @@ public final class MaskPairReader {
             for (int k = 0; k < frames; k++) {
                 String key = rel + (frames > 1 ? "#" + k : "");
                 final int slice = k;
-                List<ImageRef> refs = parts.stream().map(p -> new ImageRef(p, slice, axis, null)).toList();
-                items.add(new Item(key, key, "", new ImageRef(img, k, axis, null), -1, null, new MaskRef(refs, fillOutlines), null));
+                List<ImageRef> refs = parts.stream().map(p -> ImageRef.file(p, slice, axis)).toList();
+                items.add(new Item(key, key, "", ImageRef.file(img, k, axis), -1, null, new MaskRef(refs, fillOutlines), null));
             }
         }
         return new Source(items, null, null, new LinkedHashMap<>());

@@ -49,13 +49,17 @@ public final class NpzReader {
                 int n = is[0], h = is[1], w = is[2], c = rgb ? 3 : 1;
                 List<Item> items = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    float[] px = new float[c * h * w];
-                    long base = (long) i * h * w * c;
-                    for (int y = 0; y < h; y++) {
-                        for (int x = 0; x < w; x++) {
-                            for (int k = 0; k < c; k++) px[(k * h + y) * w + x] = (float) images.get(base + ((long) y * w + x) * c + k);
+                    final long base = (long) i * h * w * c;
+                    // the pixels stay in the array's uint8 buffer (1 byte each) until a batch needs them
+                    java.util.function.Supplier<Pixels> px = () -> {
+                        float[] v = new float[c * h * w];
+                        for (int y = 0; y < h; y++) {
+                            for (int x = 0; x < w; x++) {
+                                for (int k = 0; k < c; k++) v[(k * h + y) * w + x] = (float) images.get(base + ((long) y * w + x) * c + k);
+                            }
                         }
-                    }
+                        return new Pixels(c, h, w, v, 255);
+                    };
                     String key = s.id() + "_" + i;
                     Item it;
                     if (multiLabel) {
@@ -67,12 +71,12 @@ public final class NpzReader {
                             v[k] = (float) l;
                             st.append((int) l);
                         }
-                        it = new Item(key, key, st.toString(), ImageRef.of(new Pixels(c, h, w, px, 255), npz + ":" + key), -1, v, null, null);
+                        it = new Item(key, key, st.toString(), ImageRef.of(px, npz + ":" + key, h, w), -1, v, null, null);
                     } else {
                         double l = labels.get(i);
                         if (l < 0 || l != Math.rint(l)) throw new DataFormatException(npz + ": " + s.id() + "_labels[" + i + "] = " + l + ", expected a class index >= 0");
                         maxLabel = Math.max(maxLabel, (int) l);
-                        it = new Item(key, key, Integer.toString((int) l), ImageRef.of(new Pixels(c, h, w, px, 255), npz + ":" + key), (int) l,
+                        it = new Item(key, key, Integer.toString((int) l), ImageRef.of(px, npz + ":" + key, h, w), (int) l,
                                 null, null, null);
                     }
                     items.add(it);

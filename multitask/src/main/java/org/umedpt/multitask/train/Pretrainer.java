@@ -267,7 +267,7 @@ public final class Pretrainer {
     private String summary(Manifest m, Manifest.Training t, List<TaskData> data, Map<String, Map<String, Double>> eval, long rounds) {
         ObjectNode s = JSON.createObjectNode();
         s.put("manifest", options.manifest().toString()).put("encoder", m.encoderName()).put("rounds", rounds).put("seed", t.seed());
-        s.set("encoder_config", JSON.valueToTree(JSON.convertValue(configJsonNode(m.encoder()), Object.class)));
+        s.set("encoder_config", configJsonNode(m.encoder()));
         ObjectNode tasks = s.putObject("tasks");
         for (TaskData d : data) {
             ObjectNode n = tasks.putObject(d.spec().name());

@@ -73,12 +73,16 @@ public final class ShiftedWindowAttentionV2 extends ShiftedWindowAttention {
         return Ops.mul(g, attn, scale);
     }
 
-    /** x / max(‖x‖₂, 1e−12) over the last dim, as F.normalize. */
+    /**
+     * x / max(‖x‖₂, 1e−12) over the last dim, as F.normalize, computed as x / sqrt(max(‖x‖², 1e−24)):
+     * the same value, but a zero row (a padded window token's key: v2 zeroes the k bias) gets a zero
+     * gradient instead of sqrt's 1/(2·0) times the clamp's 0 = NaN.
+     */
     private static Tensor normalize(Graph g, Tensor x) {
         int[] s = x.shape();
         int[] keep = s.clone();
         keep[s.length - 1] = 1;
-        Tensor norm = Ops.clampMin(g, Ops.sqrt(g, Ops.sumLast(g, Ops.square(g, x))), 1e-12f);
+        Tensor norm = Ops.sqrt(g, Ops.clampMin(g, Ops.sumLast(g, Ops.square(g, x)), 1e-24f));
         return Ops.div(g, x, Ops.reshape(g, norm, keep));
     }
 

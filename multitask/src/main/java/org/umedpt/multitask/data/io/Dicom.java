@@ -22,7 +22,7 @@ import java.util.Set;
 public final class Dicom {
     private Dicom() {}
 
-    static final String IMPLICIT_LE = "1.2.840.10008.1.2", EXPLICIT_LE = "1.2.840.10008.1.2.1", EXPLICIT_BE = "1.2.840.10008.1.2.2";
+    public static final String IMPLICIT_LE = "1.2.840.10008.1.2", EXPLICIT_LE = "1.2.840.10008.1.2.1", EXPLICIT_BE = "1.2.840.10008.1.2.2";
 
     private static final Map<String, String> COMPRESSED = Map.ofEntries(
             Map.entry("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian"),

@@ -22,7 +22,7 @@ import static org.umedpt.multitask.data.TestData.fails;
  * CT_small.dcm pixel_array[0, 0] = 175 with RescaleIntercept −1024; MR_small (explicit LE,
  * implicit LE and explicit BE copies) flat[0] = 905, flat[2055] = 293, max 2145, window 600/1600.
  */
-class DicomTest {
+public class DicomTest {
     @TempDir
     Path dir;
 
@@ -65,7 +65,7 @@ class DicomTest {
     }
 
     /** Preamble, DICM, a meta group with the transfer syntax, then an explicit-LE image data set. */
-    static byte[] file(String syntax, int rows, int cols, int bits, int pixelRep, double slope, double intercept, byte[] pixels) {
+    public static byte[] file(String syntax, int rows, int cols, int bits, int pixelRep, double slope, double intercept, byte[] pixels) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(new byte[128]);
         b.writeBytes("DICM".getBytes(StandardCharsets.ISO_8859_1));

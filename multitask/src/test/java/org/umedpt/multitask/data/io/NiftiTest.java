@@ -19,12 +19,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.umedpt.multitask.data.TestData.fails;
 
 /** The NIfTI reader on volumes written here (both versions, both byte orders, gzip) and on nibabel's test files. */
-class NiftiTest {
+public class NiftiTest {
     @TempDir
     Path dir;
 
     /** A 4×3×2 int16 volume with value x + 10y + 100z, scaled by slope/intercept. */
-    static byte[] nifti1(ByteOrder order, float slope, float inter, int[] dims) {
+    public static byte[] nifti1(ByteOrder order, float slope, float inter, int[] dims) {
         int nx = dims[0], ny = dims[1], nz = dims[2];
         ByteBuffer b = ByteBuffer.allocate(352 + nx * ny * nz * 2).order(order);
         b.putInt(0, 348);
