@@ -23,8 +23,8 @@ import java.util.Map;
 
 /**
  * The report's PNGs, drawn with XChart (headless): the data-efficiency curve of a task (primary
- * metric vs training fraction in %, log x; one line per encoder and mode — dashed frozen, solid
- * fine-tuned — with error bars of ± one std over seeds) and the pretraining loss curves (per task, smoothed, from {@code metrics.jsonl}).
+ * metric vs training fraction in %, log x; one line per encoder and mode — solid fine-tuned,
+ * dashed frozen, dotted frozen-all — with error bars of ± one std over seeds) and the pretraining loss curves (per task, smoothed, from {@code metrics.jsonl}).
  */
 public final class Charts {
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e),
@@ -38,7 +38,7 @@ public final class Charts {
         ch.getStyler().setXAxisLogarithmic(true);
         ch.getStyler().setChartBackgroundColor(Color.WHITE);
         ch.getStyler().setPlotGridLinesVisible(true);
-        ch.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        ch.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         ch.getStyler().setXAxisDecimalPattern("0.#");
         ch.getStyler().setErrorBarsColorSeriesColor(true);
         Map<String, List<Summary.Point>> curves = new LinkedHashMap<>();
@@ -56,9 +56,11 @@ public final class Charts {
             XYSeries s = ch.addSeries(e.getKey(), x, y, err);
             s.setLineColor(col);
             s.setMarkerColor(col);
-            s.setMarker(e.getKey().endsWith("frozen") ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
-            if (e.getKey().endsWith("frozen")) {
-                s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            String mode = e.getKey().substring(e.getKey().lastIndexOf(' ') + 1);
+            s.setMarker(mode.equals("frozen") ? SeriesMarkers.DIAMOND : mode.equals("frozen-all") ? SeriesMarkers.SQUARE : SeriesMarkers.CIRCLE);
+            if (!mode.equals("finetune")) { // frozen dashed, frozen-all dotted, finetune solid
+                float[] dash = mode.equals("frozen") ? new float[] {7f, 4f} : new float[] {2f, 3f};
+                s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f));
             }
             i++;
         }
