@@ -35,8 +35,11 @@ class ReportTest {
     }
 
     private static Cell cell(String init, double f, long seed, double acc) {
+        Map<String, Double> m = new java.util.LinkedHashMap<>(); // metric columns keep the cells' order (Map.of has none)
+        m.put("accuracy", acc);
+        m.put("auroc", acc + 0.05);
         return new Cell(new Cell.Key(init, "t", f, seed, "frozen"), init + "-id", (int) Math.round(f * 100), "accuracy",
-                Map.of("accuracy", acc, "auroc", acc + 0.05), Map.of("accuracy", new double[] {acc - 0.05, acc + 0.05}), Map.of(), 1.0);
+                m, Map.of("accuracy", new double[] {acc - 0.05, acc + 0.05}), Map.of(), 1.0);
     }
 
     @Test
