@@ -106,6 +106,9 @@ public final class Charts {
     }
 
     private static void write(Path png, XYChart ch) {
+        // ImageIO's stream cache would put a temp file in java.io.tmpdir: the demo writes nothing
+        // outside its folder (a JDK-wide switch; the bytes are in memory anyway)
+        javax.imageio.ImageIO.setUseCache(false);
         try {
             Files2.writeAtomically(png, BitmapEncoder.getBitmapBytes(ch, BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {
