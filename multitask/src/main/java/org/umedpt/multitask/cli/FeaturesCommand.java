@@ -41,8 +41,17 @@ final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, description = "safetensors file with torchvision names (with or without head.*).")
     Path weights;
 
-    @Option(names = "--input", required = true, description = "safetensors file holding one tensor 'input' of shape (N,3,H,W).")
+    @Option(names = "--input", description = "safetensors file holding one tensor 'input' of shape (N,3,H,W); or use --manifest and --task.")
     Path input;
+
+    @Option(names = "--manifest", description = "Read the images of one task of this manifest through its reader (instead of --input).")
+    Path manifest;
+
+    @Option(names = "--task", description = "With --manifest: the task whose images to encode.")
+    String task;
+
+    @Option(names = "--split", defaultValue = "test", description = "With --manifest: train, val or test (default: ${DEFAULT-VALUE}); un-augmented.")
+    String split;
 
     @Option(names = "--output", required = true, description = "safetensors file to write (atomically).")
     Path output;
@@ -77,11 +86,8 @@ final class FeaturesCommand implements Callable<Integer> {
             return null;
         });
         enc.eval();
-        SafeTensors.Contents in = InputException.reading(input.toString(), () -> SafeTensors.read(input));
-        Tensor x = in.tensors().get("input");
-        if (x == null) {
-            throw new InputException(input + ": no tensor named 'input'; the file has " + in.tensors().keySet());
-        }
+        Tensor x = (input == null) == (manifest == null)
+                ? failInput() : input != null ? readInput(input) : readTask(manifest, task, split);
         if (x.rank() != 4 || x.dim(1) != 3) {
             throw new InputException(input + ": tensor 'input' must be (N,3,H,W), got " + Shape.str(x.shape()));
         }
@@ -122,6 +128,37 @@ final class FeaturesCommand implements Callable<Integer> {
         SafeTensors.write(output, result, Map.of("config", cfg.toString(), "weights", weights.getFileName().toString()));
         System.out.println("wrote " + output + ": " + describe(result));
         return 0;
+    }
+
+    private static Tensor failInput() {
+        throw new org.umedpt.multitask.InputException("give either --input FILE or --manifest M.yaml --task NAME");
+    }
+
+    private static Tensor readInput(Path input) {
+        SafeTensors.Contents in = InputException.reading(input.toString(), () -> SafeTensors.read(input));
+        Tensor x = in.tensors().get("input");
+        if (x == null) {
+            throw new InputException(input + ": no tensor named 'input'; the file has " + in.tensors().keySet());
+        }
+        return x;
+    }
+
+    /** The un-augmented images of one split of a manifest task, stacked (N, 3, H, W). */
+    private static Tensor readTask(Path manifest, String task, String split) {
+        org.umedpt.multitask.task.Manifest m = org.umedpt.multitask.task.Manifest.read(manifest);
+        var spec = m.tasks().stream().filter(t -> t.name().equals(task)).findFirst().orElseThrow(() -> new org.umedpt.multitask.InputException(
+                "--task '" + task + "': not in " + manifest + "; tasks: " + m.tasks().stream().map(t -> t.name()).toList()));
+        var d = InputException.reading("manifest " + manifest + ": " + spec.key(), () -> org.umedpt.multitask.task.TaskData.build(spec, m.training().seed()));
+        org.umedpt.multitask.data.Dataset data = switch (split) {
+            case "train" -> d.train();
+            case "val" -> d.val();
+            case "test" -> d.test();
+            default -> throw new org.umedpt.multitask.InputException("--split: expected train, val or test, got '" + split + "'");
+        };
+        int n = data.size(), h = data.height(), w = data.width(), per = 3 * h * w;
+        float[] all = new float[n * per];
+        for (int i = 0; i < n; i++) System.arraycopy(data.get(i).image(), 0, all, i * per, per);
+        return Tensor.of(all, n, 3, h, w);
     }
 
     private static void collect(Map<String, List<float[]>> parts, Map<String, int[]> shapes, String name, Tensor t) {

@@ -25,7 +25,8 @@ import java.time.format.DateTimeFormatter;
  */
 @Command(name = "umedpt", mixinStandardHelpOptions = true, version = "umedpt 0.1.0",
         description = "Foundational multi-task models for biomedical imaging, on the JVM.",
-        subcommands = {FeaturesCommand.class, MemprofileCommand.class, BenchCommand.class, PretrainCommand.class})
+        subcommands = {FeaturesCommand.class, MemprofileCommand.class, BenchCommand.class, PretrainCommand.class,
+                TransferCommand.class, EvaluateCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -19,8 +19,9 @@ import java.util.function.BiFunction;
  *   <li><b>X-ray-like phantoms</b> (a body ellipse with rib stripes): {@code xray-lesion}
  *       (lesion present / absent), {@code xray-lesion-seg} (lesion mask).</li>
  *   <li><b>Histology-like textures</b>: {@code histo-tissue} (4 texture classes).</li>
- *   <li>Transfer targets, never used for pretraining: {@code cells-shape} (in-domain: are most
- *       cells elongated or round?) and {@code ultrasound-target} (out-of-domain: speckle with or
+ *   <li>Transfer targets, never used for pretraining: {@code cells-shape} (in-domain: are the
+ *       cells elongated or round? Its cells are 1.6× the pretraining cells' size, so that an
+ *       elongated cell's short axis stays over a pixel at 48 px) and {@code ultrasound-target} (out-of-domain: speckle with or
  *       without a bright arc, a modality no pretraining task has).</li>
  * </ul>
  */
@@ -80,7 +81,7 @@ public final class SyntheticTasks {
         int[] mask = new int[s * s];
         boolean det = task.equals("cells-det");
         int count = 1 + r.nextInt(det ? 6 : 12);
-        float size = det ? 2f : 1f; // detection cells are larger: FCOS's finest level has stride 8
+        float size = det ? 2f : task.equals("cells-shape") ? 1.6f : 1f; // detection cells are larger: FCOS's finest level has stride 8
         List<Box> boxes = new ArrayList<>();
         for (int k = 0; k < count; k++) {
             float rx = s * size * (0.04f + 0.04f * r.nextFloat());
