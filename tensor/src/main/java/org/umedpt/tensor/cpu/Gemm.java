@@ -307,7 +307,7 @@ final class Gemm {
                 c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector a;
         // indices linear in the loop counter (not separate += induction variables), so that C2
-        // can hoist the bounds checks out of the loop: at 8 lanes they cost a third of the time
+        // can hoist the B-panel bounds checks out of the loop (the A checks stay; see DESIGN-NOTES)
         for (int p = 0; p < kc; p++) {
             int pa = ai + p * MR, pb = bi + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, pb);
