@@ -12,22 +12,28 @@ public final class SegmentationMetrics {
     public static double[] dice(int[] predicted, int[] target, int classes, int ignoreIndex) {
         long[][] c = counts(predicted, target, classes, ignoreIndex);
         double[] d = new double[classes];
-        for (int k = 0; k < classes; k++) {
-            long denom = c[1][k] + c[2][k];
-            d[k] = denom == 0 ? Double.NaN : 2.0 * c[0][k] / denom;
-        }
+        for (int k = 0; k < classes; k++) d[k] = dice(c, k);
         return d;
+    }
+
+    /** Dice of class {@code k} from {@link #counts}. */
+    public static double dice(long[][] c, int k) {
+        long denom = c[1][k] + c[2][k];
+        return denom == 0 ? Double.NaN : 2.0 * c[0][k] / denom;
     }
 
     /** IoU = |P∩T| / |P∪T| per class. */
     public static double[] iou(int[] predicted, int[] target, int classes, int ignoreIndex) {
         long[][] c = counts(predicted, target, classes, ignoreIndex);
         double[] r = new double[classes];
-        for (int k = 0; k < classes; k++) {
-            long union = c[1][k] + c[2][k] - c[0][k];
-            r[k] = union == 0 ? Double.NaN : (double) c[0][k] / union;
-        }
+        for (int k = 0; k < classes; k++) r[k] = iou(c, k);
         return r;
+    }
+
+    /** IoU of class {@code k} from {@link #counts}. */
+    public static double iou(long[][] c, int k) {
+        long union = c[1][k] + c[2][k] - c[0][k];
+        return union == 0 ? Double.NaN : (double) c[0][k] / union;
     }
 
     /** Mean over the non-NaN entries. */
@@ -43,8 +49,8 @@ public final class SegmentationMetrics {
         return n == 0 ? Double.NaN : s / n;
     }
 
-    /** [intersection, predicted, target] counts per class. */
-    private static long[][] counts(int[] predicted, int[] target, int classes, int ignoreIndex) {
+    /** [intersection, predicted, target] pixel counts per class ({@code [3][classes]}). */
+    public static long[][] counts(int[] predicted, int[] target, int classes, int ignoreIndex) {
         if (predicted.length != target.length) {
             throw new IllegalArgumentException("segmentation metrics: " + predicted.length + " predicted pixels for " + target.length
                     + " target pixels");

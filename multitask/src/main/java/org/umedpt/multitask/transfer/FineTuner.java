@@ -59,7 +59,8 @@ public final class FineTuner {
             body.putAll(shared.namedParameters());
         } else {
             Map<String, Tensor> all = shared.namedParameters();
-            String prefix = target.type() == TaskType.SEGMENTATION ? "decoder." : target.type() == TaskType.DETECTION ? "neck." : "squeezer.";
+            // frozen classification is the probe's (TransferStudy); here only segmentation and detection
+            String prefix = target.type() == TaskType.SEGMENTATION ? "decoder." : "neck.";
             all.forEach((k, v) -> {
                 if (k.startsWith(prefix)) body.put(k, v);
             });

@@ -29,24 +29,87 @@ public final class FrozenProbe {
      * @param xtr training-subset features (ntr, d); {@code xva}, {@code xte} validation and test
      */
     public static Fit fit(double[] xtr, int[] ytr, double[] xva, int[] yva, double[] xte, int d, int k) {
+        Standardised x = Standardised.of(xtr, xva, xte, d);
         int ntr = ytr.length, nva = yva.length, nte = xte.length / d;
-        double[] mean = new double[d], std = new double[d];
-        for (int i = 0; i < ntr; i++) for (int j = 0; j < d; j++) mean[j] += xtr[i * d + j] / ntr;
-        for (int i = 0; i < ntr; i++) for (int j = 0; j < d; j++) std[j] += Math.pow(xtr[i * d + j] - mean[j], 2) / ntr;
-        for (int j = 0; j < d; j++) std[j] = Math.sqrt(std[j]) + 1e-6; // a constant feature (e.g. one example) stays finite
-        double[] tr = standardise(xtr, mean, std), va = standardise(xva, mean, std), te = standardise(xte, mean, std);
         double bestAcc = -1, bestC = GRID[0];
         LogisticProbe best = null;
         for (double c : GRID) {
-            LogisticProbe p = LogisticProbe.fit(tr, ytr, ntr, d, k, c);
-            double acc = ClassificationMetrics.accuracy(argmax(p.probabilities(va, nva), k), yva);
+            LogisticProbe p = LogisticProbe.fit(x.train, ytr, ntr, d, k, c);
+            double acc = ClassificationMetrics.accuracy(argmax(p.probabilities(x.val, nva), k), yva);
             if (acc > bestAcc + 1e-12) {
                 bestAcc = acc;
                 bestC = c;
                 best = p;
             }
         }
-        return new Fit(bestC, bestAcc, best.probabilities(te, nte));
+        return new Fit(bestC, bestAcc, best.probabilities(x.test, nte));
+    }
+
+    /** The multi-label probe: per label C and validation AUROC, and the test logits (n, labels). */
+    public record MultiLabelFit(double[] c, double[] valAuroc, double[][] testLogits) {
+        public String describe() {
+            StringBuilder b = new StringBuilder("per label:");
+            for (int k = 0; k < c.length; k++) b.append(String.format(Locale.ROOT, " C=%.3g val_auroc=%.4f", c[k], valAuroc[k]));
+            return b.toString();
+        }
+    }
+
+    /**
+     * Multi-label: one binary {@link LogisticProbe} per label (one-vs-rest, as scikit-learn's
+     * {@code OneVsRestClassifier}) on the same standardised features, each label's C chosen on its
+     * validation AUROC (ties, or a label that validation cannot rank: the stronger penalty).
+     * Returns logits log(p / (1 − p)), so that 0 is the decision threshold.
+     */
+    public static MultiLabelFit fitPerLabel(double[] xtr, float[][] ytr, double[] xva, float[][] yva, double[] xte, int d, int labels) {
+        Standardised x = Standardised.of(xtr, xva, xte, d);
+        int ntr = ytr.length, nva = yva.length, nte = xte.length / d;
+        double[] bestC = new double[labels], bestAuc = new double[labels];
+        double[][] logits = new double[nte][labels];
+        for (int k = 0; k < labels; k++) {
+            int[] y = new int[ntr];
+            for (int i = 0; i < ntr; i++) y[i] = ytr[i][k] > 0.5f ? 1 : 0;
+            boolean[] pos = new boolean[nva];
+            for (int i = 0; i < nva; i++) pos[i] = yva[i][k] > 0.5f;
+            double best = Double.NEGATIVE_INFINITY;
+            LogisticProbe kept = null;
+            for (double c : GRID) {
+                LogisticProbe p = LogisticProbe.fit(x.train, y, ntr, d, 2, c);
+                double auc = ClassificationMetrics.auroc(column(p.probabilities(x.val, nva), 1), pos);
+                if (kept == null || auc > best + 1e-12) {
+                    best = auc;
+                    bestC[k] = c;
+                    kept = p;
+                }
+            }
+            bestAuc[k] = best;
+            double[] q = column(kept.probabilities(x.test, nte), 1);
+            for (int i = 0; i < nte; i++) {
+                double pi = Math.min(Math.max(q[i], 1e-12), 1 - 1e-12);
+                logits[i][k] = Math.log(pi / (1 - pi));
+            }
+        }
+        return new MultiLabelFit(bestC, bestAuc, logits);
+    }
+
+    private static double[] column(double[] prob2, int c) {
+        double[] out = new double[prob2.length / 2];
+        for (int i = 0; i < out.length; i++) out[i] = prob2[i * 2 + c];
+        return out;
+    }
+
+    /**
+     * Features standardised with the training subset's mean and std; a constant feature (e.g. one
+     * example) stays finite.
+     */
+    private record Standardised(double[] train, double[] val, double[] test) {
+        static Standardised of(double[] xtr, double[] xva, double[] xte, int d) {
+            int ntr = xtr.length / d;
+            double[] mean = new double[d], std = new double[d];
+            for (int i = 0; i < ntr; i++) for (int j = 0; j < d; j++) mean[j] += xtr[i * d + j] / ntr;
+            for (int i = 0; i < ntr; i++) for (int j = 0; j < d; j++) std[j] += Math.pow(xtr[i * d + j] - mean[j], 2) / ntr;
+            for (int j = 0; j < d; j++) std[j] = Math.sqrt(std[j]) + 1e-6;
+            return new Standardised(standardise(xtr, mean, std), standardise(xva, mean, std), standardise(xte, mean, std));
+        }
     }
 
     static double[] standardise(double[] x, double[] mean, double[] std) {

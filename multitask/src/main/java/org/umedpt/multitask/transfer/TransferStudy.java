@@ -1,14 +1,11 @@
 package org.umedpt.multitask.transfer;
 
 import org.umedpt.multitask.InputException;
-import org.umedpt.multitask.data.Sample;
-import org.umedpt.multitask.task.Task;
+import org.umedpt.multitask.eval.Predictions;
 import org.umedpt.multitask.task.TaskType;
 import org.umedpt.multitask.train.Evaluator;
 import org.umedpt.nn.swin.SwinEncoder;
 import org.umedpt.tensor.Backend;
-import org.umedpt.tensor.Graph;
-import org.umedpt.tensor.memory.Arena;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -22,14 +19,16 @@ import java.util.Map;
  * The label-efficiency study: for every target task, encoder (the pretrained one and each
  * baseline), seed, mode and training fraction, one {@link Cell} — train on the subset, score on the
  * test split — written to {@code DIR/cells/} when done. Cells already there are skipped, so
- * rerunning an interrupted study continues it. Writes the subsets to {@code DIR/splits/} and frozen
+ * rerunning an interrupted study continues it. Every cell's test metrics carry bootstrap 95 %
+ * intervals ({@link Scoring}), whatever the task type. Writes the subsets to {@code DIR/splits/} and frozen
  * features to {@code DIR/features/}.
  *
- * <p>Modes: {@code frozen} — classification: the logistic-regression probe ({@link FrozenProbe})
- * on the cached pooled last stage; segmentation/detection and multi-label: the task's shared block
- * and head trained over the frozen encoder ({@link FineTuner} without the encoder).
- * {@code frozen-all} — the probe on every stage's pooled output concatenated (classification
- * only; other types train as {@code frozen}). {@code finetune} — the whole encoder and
+ * <p>Modes: {@code frozen} — classification: the logistic-regression probe ({@link FrozenProbe};
+ * multi-label: one binary probe per label) on the cached pooled last stage; segmentation and
+ * detection: the task's shared block and head trained over the frozen encoder ({@link FineTuner}
+ * without the encoder). {@code frozen-all} — the probe on every stage's pooled output
+ * concatenated (classification and multi-label; segmentation and detection train as
+ * {@code frozen}). {@code finetune} — the whole encoder and
  * a fresh head ({@link FineTuner}). The seed changes the subset, the head's (and a random
  * encoder's) init and the batch order.
  */
@@ -116,8 +115,9 @@ public final class TransferStudy {
     private Cell runCell(EncoderRef enc, Target t, Subsets.Subset s, String mode, Cell.Key key) {
         long t0 = System.nanoTime();
         Map<String, String> details = new LinkedHashMap<>();
-        Scoring.Scored scored;
-        if (mode.startsWith("frozen") && t.type() == TaskType.MULTICLASS) {
+        Predictions predictions;
+        boolean probe = t.type() == TaskType.MULTICLASS || t.type() == TaskType.MULTILABEL;
+        if (mode.startsWith("frozen") && probe) {
             boolean allStages = mode.equals("frozen-all");
             SwinEncoder e = new SwinEncoder(enc.config(), EncoderRef.initRng(key.seed()));
             enc.loadInto(e);
@@ -127,52 +127,48 @@ public final class TransferStudy {
             FeatureCache.Features te = features.get(id, t.name(), "test", e, t.test(), o.featureBatch());
             int d = tr.dim(allStages);
             double[] xtr = new double[s.count() * d];
-            int[] ytr = new int[s.count()];
-            int[] all = labels(t.train());
-            for (int i = 0; i < s.count(); i++) {
-                System.arraycopy(tr.pick(allStages), s.indices()[i] * d, xtr, i * d, d);
-                ytr[i] = all[s.indices()[i]];
-            }
-            FrozenProbe.Fit fit = FrozenProbe.fit(xtr, ytr, va.pick(allStages), labels(t.val()), te.pick(allStages), d, t.classes());
-            details.put("probe", fit.describe());
+            for (int i = 0; i < s.count(); i++) System.arraycopy(tr.pick(allStages), s.indices()[i] * d, xtr, i * d, d);
             details.put("features", allStages ? "all stages pooled" : "last stage pooled");
-            scored = Scoring.classification(fit.testProb(), labels(t.test()), t.classes(), o.bootstrap(), key.seed());
+            if (t.type() == TaskType.MULTICLASS) {
+                int[] all = labels(t.train()), ytr = new int[s.count()];
+                for (int i = 0; i < s.count(); i++) ytr[i] = all[s.indices()[i]];
+                FrozenProbe.Fit fit = FrozenProbe.fit(xtr, ytr, va.pick(allStages), labels(t.val()), te.pick(allStages), d, t.classes());
+                details.put("probe", fit.describe());
+                predictions = Scoring.classification(fit.testProb(), labels(t.test()), t.classes());
+            } else {
+                float[][] all = truth(t.train()), ytr = new float[s.count()][];
+                for (int i = 0; i < s.count(); i++) ytr[i] = all[s.indices()[i]];
+                FrozenProbe.MultiLabelFit fit = FrozenProbe.fitPerLabel(xtr, ytr, va.pick(allStages), truth(t.val()), te.pick(allStages), d, t.classes());
+                details.put("probe", fit.describe());
+                predictions = new Predictions.MultiLabel(t.classes(), fit.testLogits(), truth(t.test()));
+            }
         } else {
             FineTuner.Result r = FineTuner.train(backend, enc, t, t.trainSubset(s.indices()), key.seed(), mode.equals("finetune"), o.fineTune());
             details.put("steps", Integer.toString(r.steps()));
             details.put("best_step", Integer.toString(r.bestStep()));
             details.put("best_val", String.format(Locale.ROOT, "%.4f", r.bestVal()));
-            if (t.type() == TaskType.MULTICLASS) {
-                scored = Scoring.classification(Scoring.softmax(logits(r.shared(), r.task(), t), t.classes()), labels(t.test()), t.classes(),
-                        o.bootstrap(), key.seed());
-            } else {
-                scored = new Scoring.Scored(Evaluator.evaluate(backend, r.shared(), r.task(), t.test(), o.fineTune().evalBatch()), Map.of());
-            }
+            predictions = Evaluator.predict(backend, r.shared(), r.task(), t.test(), o.fineTune().evalBatch());
         }
+        Scoring.Scored scored = Scoring.score(predictions, o.bootstrap(), key.seed());
         return new Cell(key, enc.id(key.seed()), s.count(), t.primaryMetric(), scored.metrics(), scored.intervals(), details,
                 (System.nanoTime() - t0) / 1e9);
-    }
-
-    private double[] logits(org.umedpt.multitask.head.SharedBlocks shared, Task task, Target t) {
-        Arena arena = new Arena();
-        int n = t.test().size(), k = t.classes(), bs = o.fineTune().evalBatch();
-        double[] out = new double[n * k];
-        for (int start = 0; start < n; start += bs) {
-            List<Sample> batch = new ArrayList<>();
-            for (int i = start; i < Math.min(n, start + bs); i++) batch.add(t.test().get(i));
-            try (Graph g = new Graph(backend, arena, false)) {
-                float[] l = task.logits(g, shared, Task.stack(g, batch), null).toArray();
-                for (int i = 0; i < l.length; i++) out[start * k + i] = l[i];
-            }
-        }
-        return out;
     }
 
     /** Labels per split, read once (reading a real dataset's sample decodes its image). */
     private final Map<org.umedpt.multitask.data.Dataset, int[]> labelCache = new java.util.IdentityHashMap<>();
 
+    private final Map<org.umedpt.multitask.data.Dataset, float[][]> truthCache = new java.util.IdentityHashMap<>();
+
     private int[] labels(org.umedpt.multitask.data.Dataset d) {
         return labelCache.computeIfAbsent(d, TransferStudy::readLabels);
+    }
+
+    private float[][] truth(org.umedpt.multitask.data.Dataset d) {
+        return truthCache.computeIfAbsent(d, x -> {
+            float[][] y = new float[x.size()][];
+            for (int i = 0; i < y.length; i++) y[i] = x.get(i).labels();
+            return y;
+        });
     }
 
     private static int[] readLabels(org.umedpt.multitask.data.Dataset d) {

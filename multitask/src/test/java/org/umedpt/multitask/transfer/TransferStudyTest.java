@@ -2,7 +2,11 @@ package org.umedpt.multitask.transfer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.umedpt.multitask.data.Dataset;
+import org.umedpt.multitask.data.Sample;
+import org.umedpt.multitask.task.TaskType;
 import org.umedpt.nn.swin.SwinConfig;
+import org.umedpt.tensor.Rng;
 import org.umedpt.tensor.cpu.CpuBackend;
 
 import java.io.ByteArrayOutputStream;
@@ -78,5 +82,70 @@ class TransferStudyTest {
             assertTrue(text.contains("cell 2/2 ") && !text.contains("cell 1/2 "), text);
             assertEquals(cells.get(1).metrics(), again.get(1).metrics(), "the recomputed cell is the same (deterministic)");
         }
+    }
+
+    @Test
+    void segmentationCellsCarryBootstrapIntervals(@TempDir Path dir) {
+        Target t = Target.synthetic("cells-seg", 16, 16, 8, 12);
+        TransferStudy.Options o = new TransferStudy.Options(new double[] {1.0}, List.of("frozen", "finetune"), 1, options().fineTune(), 20, 32);
+        List<Cell> cells;
+        try (CpuBackend cpu = new CpuBackend(1)) {
+            cells = new TransferStudy(cpu, dir, o, new PrintStream(new ByteArrayOutputStream())).run(List.of(EncoderRef.random(TINY)), List.of(t));
+        }
+        assertEquals(2, cells.size());
+        for (Cell c : cells) {
+            assertEquals("dice", c.metric());
+            for (String m : List.of("dice", "iou")) {
+                double v = c.metrics().get(m);
+                double[] ci = c.intervals().get(m);
+                assertTrue(ci != null && ci[0] <= v + 1e-9 && v <= ci[1] + 1e-9, m + " " + c.toJson()); // ScoringTest checks their values
+            }
+        }
+    }
+
+    /** Two labels: the first channel bright, the third channel bright (independent draws). */
+    private static Dataset twoLabels(int n, long seed) {
+        return new Dataset() {
+            public String name() { return "channels"; }
+            public int size() { return n; }
+            public int height() { return 16; }
+            public int width() { return 16; }
+            public Sample get(int i) {
+                Rng r = new Rng(seed * 1000 + i);
+                float[] labels = {r.nextFloat() < 0.5f ? 1 : 0, r.nextFloat() < 0.5f ? 1 : 0};
+                float[] img = new float[3 * 16 * 16];
+                for (int c = 0; c < 3; c++) {
+                    for (int y = 0; y < 16; y++) {
+                        for (int x = 0; x < 16; x++) {
+                            float v = (float) r.nextGaussian() * 0.3f + (c == 0 ? labels[0] : c == 2 ? labels[1] : 0);
+                            img[(c * 16 + y) * 16 + x] = v;
+                        }
+                    }
+                }
+                return new Sample(img, 16, 16, -1, labels, null, null);
+            }
+        };
+    }
+
+    @Test
+    void multiLabelTargetsGetOneProbePerLabelFrozenAndAHeadFineTuned(@TempDir Path dir) {
+        Target t = new Target("channels", TaskType.MULTILABEL, 2, twoLabels(48, 1), twoLabels(24, 2), twoLabels(40, 3), 8);
+        TransferStudy.Options o = new TransferStudy.Options(new double[] {1.0}, List.of("frozen-all", "finetune"), 1, options().fineTune(), 20, 32);
+        List<Cell> cells;
+        try (CpuBackend cpu = new CpuBackend(1)) {
+            cells = new TransferStudy(cpu, dir, o, new PrintStream(new ByteArrayOutputStream())).run(List.of(EncoderRef.random(TINY)), List.of(t));
+        }
+        Cell frozen = cells.get(0), tuned = cells.get(1);
+        assertEquals("frozen-all", frozen.key().mode());
+        assertTrue(frozen.details().get("probe").startsWith("per label: C="), frozen.toJson());
+        assertTrue(frozen.metrics().get("auroc") > 0.9, "the channels' brightness is linearly visible in pooled features: " + frozen.toJson());
+        for (Cell c : cells) {
+            assertEquals("auroc", c.metric());
+            double[] ci = c.intervals().get("auroc");
+            double v = c.metrics().get("auroc");
+            assertTrue(ci[0] <= v + 1e-9 && v <= ci[1] + 1e-9, c.toJson());
+            assertTrue(c.metrics().containsKey("exact_match"), c.toJson());
+        }
+        assertTrue(tuned.details().containsKey("steps"), tuned.toJson());
     }
 }
