@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Pretrain a small Swin on the synthetic tasks, measure how much labelled data two held-apart targets need "
                 + "(frozen probe and fine-tuning vs random init), and write the report (results.csv, report.md, PNG plots).",
-                "Default grid: fractions 1,10,100 %, 3 seeds (about 10 minutes on 2 cores); --full: 1,5,10,25,50,100 %, 5 seeds, longer pretraining.",
+                "Default grid: fractions 1,10,100 %%, 3 seeds (about 10 minutes on 2 cores); --full: 1,5,10,25,50,100 %%, 5 seeds, longer pretraining.",
                 "Rerunning with the same --out reuses the pretrained encoder and the finished cells."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo", description = "Output folder (default: ${DEFAULT-VALUE}).")

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 @Command(name = "transfer", mixinStandardHelpOptions = true,
         description = {"How much labelled data do the manifest's tasks need with this encoder? Trains each task on stratified, nested "
                 + "subsets of its training split (frozen probe and/or fine-tuning; the pretrained encoder and each baseline; several seeds), "
-                + "scores the test split with bootstrap 95 % intervals and writes DIR/results.csv, DIR/report.md and PNG plots.",
+                + "scores the test split with bootstrap 95 %% intervals and writes DIR/results.csv, DIR/report.md and PNG plots.",
                 "Rerunning the same command skips the cells already in DIR/cells/."})
 final class TransferCommand implements Callable<Integer> {
     @Option(names = "--encoder", required = true, description = "The pretrained encoder (encoder.safetensors from umedpt pretrain).")

@@ -13,12 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The new verbs' contract: --help on each, user errors as one line with exit 2, nothing written on refusal. */
 class TransferCommandTest {
     @Test
-    void everyVerbHasHelp() {
-        for (String verb : new String[] {"transfer", "evaluate", "demo"}) {
+    void everyVerbHasHelpWithoutFormattingWarnings() {
+        for (String verb : new String[] {"transfer", "evaluate", "demo", "pretrain", "features", "bench", "memprofile"}) {
             PretrainCommandTest.Result r = PretrainCommandTest.cli(verb, "--help");
             assertEquals(0, r.code(), verb + ": " + r.err());
             assertTrue(r.out().contains("Usage: umedpt " + verb), r.out());
+            assertFalse((r.out() + r.err()).contains("picocli WARN"), verb + ": a '%' in a description must be written '%%': " + r.err());
         }
+        PretrainCommandTest.Result root = PretrainCommandTest.cli("--help");
+        assertFalse((root.out() + root.err()).contains("picocli WARN"), root.err());
     }
 
     @Test
