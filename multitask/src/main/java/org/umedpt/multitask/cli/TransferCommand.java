@@ -60,6 +60,13 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--steps", hidden = true, description = "Fine-tuning steps per cell, fixed (tests only).")
     Integer steps;
 
+    @Option(names = "--max-steps", description = "Fine-tuning: at most this many steps per cell; a cell runs 20 epochs of its subset, "
+            + "at least 60 steps (default: 400).")
+    Integer maxSteps;
+
+    @Option(names = "--eval-every", description = "Fine-tuning: validate (and keep the best state) every N steps (default: 20).")
+    Integer evalEvery;
+
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads (default: all cores).")
     int threads;
 
@@ -68,10 +75,16 @@ final class TransferCommand implements Callable<Integer> {
 
     private FineTuner.Options fineTune() {
         FineTuner.Options d = FineTuner.Options.defaults();
-        if (steps == null) return d;
-        if (steps < 1) throw new InputException("--steps must be >= 1, got " + steps);
-        return new FineTuner.Options(d.epochs(), steps, steps, d.lr(), d.headLr(), d.weightDecay(), d.warmupFraction(), Math.max(1, steps / 2),
-                d.patience(), d.evalBatch());
+        if (steps != null) {
+            if (steps < 1) throw new InputException("--steps must be >= 1, got " + steps);
+            return new FineTuner.Options(d.epochs(), steps, steps, d.lr(), d.headLr(), d.weightDecay(), d.warmupFraction(), Math.max(1, steps / 2),
+                    d.patience(), d.evalBatch());
+        }
+        if (maxSteps != null && maxSteps < 1) throw new InputException("--max-steps must be >= 1, got " + maxSteps);
+        if (evalEvery != null && evalEvery < 1) throw new InputException("--eval-every must be >= 1, got " + evalEvery);
+        int max = maxSteps == null ? d.maxSteps() : maxSteps;
+        return new FineTuner.Options(d.epochs(), Math.min(d.minSteps(), max), max, d.lr(), d.headLr(), d.weightDecay(), d.warmupFraction(),
+                evalEvery == null ? d.evalEvery() : evalEvery, d.patience(), d.evalBatch());
     }
 
     @Override

@@ -17,7 +17,9 @@ import org.umedpt.tensor.memory.Arena;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Trains a fresh head on a training subset: in fine-tune mode the whole encoder too, in frozen
@@ -49,6 +51,15 @@ public final class FineTuner {
     private FineTuner() {}
 
     public static Result train(Backend backend, EncoderRef enc, Target target, Dataset subset, long seed, boolean trainEncoder, Options o) {
+        return train(backend, enc, target, subset, seed, trainEncoder, o, line -> {});
+    }
+
+    /**
+     * As above; {@code progress} gets one line per validation ({@code step=40/400 val_accuracy=…
+     * best=…@step s_per_step=… eta=…}), so that a long cell shows where it is.
+     */
+    public static Result train(Backend backend, EncoderRef enc, Target target, Dataset subset, long seed, boolean trainEncoder, Options o,
+                               Consumer<String> progress) {
         SharedBlocks shared = new SharedBlocks(enc.config(), EncoderRef.initRng(seed));
         enc.loadInto(shared.encoder);
         Rng rng = new Rng(seed * 31 + 17);
@@ -78,6 +89,7 @@ public final class FineTuner {
         Map<String, float[]> bestState = null;
         shared.train(true);
         task.head.train(true);
+        long t0 = System.nanoTime();
         for (int step = 0; step < steps; step++) {
             if (!trainEncoder) shared.encoder.eval();
             List<Sample> b = sampler.next(batch);
@@ -98,14 +110,19 @@ public final class FineTuner {
             boolean last = step == steps - 1;
             if (done % o.evalEvery() == 0 || last) {
                 double v = Evaluator.evaluate(backend, shared, task, target.val(), o.evalBatch()).get(metric);
+                boolean stop = false;
                 if (v > best + 1e-9) {
                     best = v;
                     bestStep = done;
                     sinceBest = 0;
                     bestState = snapshot(shared, task);
-                } else if (++sinceBest >= o.patience()) {
-                    break;
+                } else {
+                    stop = ++sinceBest >= o.patience();
                 }
+                double perStep = (System.nanoTime() - t0) / 1e9 / done;
+                progress.accept(String.format(Locale.ROOT, "step=%d/%d val_%s=%.4f best=%.4f@%d s_per_step=%.2f eta=%.0fs%s", done, steps, metric, v,
+                        best, bestStep, perStep, stop || last ? 0 : perStep * (steps - done), stop ? " (early stop)" : ""));
+                if (stop) break;
             }
         }
         if (bestState != null) restore(shared, task, bestState);

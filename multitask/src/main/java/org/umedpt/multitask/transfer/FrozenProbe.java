@@ -33,8 +33,10 @@ public final class FrozenProbe {
         int ntr = ytr.length, nva = yva.length, nte = xte.length / d;
         double bestAcc = -1, bestC = GRID[0];
         LogisticProbe best = null;
-        for (double c : GRID) {
-            LogisticProbe p = LogisticProbe.fit(x.train, ytr, ntr, d, k, c);
+        LogisticProbe[] fits = fitGrid(x.train, ytr, ntr, d, k);
+        for (int g = 0; g < GRID.length; g++) {
+            LogisticProbe p = fits[g];
+            double c = GRID[g];
             double acc = ClassificationMetrics.accuracy(argmax(p.probabilities(x.val, nva), k), yva);
             if (acc > bestAcc + 1e-12) {
                 bestAcc = acc;
@@ -72,8 +74,10 @@ public final class FrozenProbe {
             for (int i = 0; i < nva; i++) pos[i] = yva[i][k] > 0.5f;
             double best = Double.NEGATIVE_INFINITY;
             LogisticProbe kept = null;
-            for (double c : GRID) {
-                LogisticProbe p = LogisticProbe.fit(x.train, y, ntr, d, 2, c);
+            LogisticProbe[] fits = fitGrid(x.train, y, ntr, d, 2);
+            for (int g = 0; g < GRID.length; g++) {
+                LogisticProbe p = fits[g];
+                double c = GRID[g];
                 double auc = ClassificationMetrics.auroc(column(p.probabilities(x.val, nva), 1), pos);
                 if (kept == null || auc > best + 1e-12) {
                     best = auc;
@@ -89,6 +93,17 @@ public final class FrozenProbe {
             }
         }
         return new MultiLabelFit(bestC, bestAuc, logits);
+    }
+
+    /**
+     * One fit per value of the grid, concurrently (each fit is independent and sequential, so the
+     * result does not depend on the thread count), to max |gradient| < 1e-6 of the mean objective:
+     * probabilities still agree with scikit-learn's optimum to 1e-4 (LogisticProbeTest), far below
+     * the bootstrap interval, with fewer iterations than a 1e-9 stop on 4708 × 720 features.
+     */
+    private static LogisticProbe[] fitGrid(double[] x, int[] y, int n, int d, int k) {
+        return java.util.stream.IntStream.range(0, GRID.length).parallel()
+                .mapToObj(g -> LogisticProbe.fit(x, y, n, d, k, GRID[g], 1e-6)).toArray(LogisticProbe[]::new);
     }
 
     private static double[] column(double[] prob2, int c) {

@@ -24,8 +24,13 @@ public final class LogisticProbe {
         this.w = params;
     }
 
-    /** x (n, d) row-major, y in [0, classes). */
+    /** x (n, d) row-major, y in [0, classes); fitted to max |gradient| < 1e-9 (the optimum, for the scikit-learn check). */
     public static LogisticProbe fit(double[] x, int[] y, int n, int d, int classes, double c) {
+        return fit(x, y, n, d, classes, c, 1e-9);
+    }
+
+    /** As above, stopping at max |gradient of the mean objective| < {@code tol} (or 1000 iterations). */
+    public static LogisticProbe fit(double[] x, int[] y, int n, int d, int classes, double c, double tol) {
         if (x.length != (long) n * d || y.length != n) throw new IllegalArgumentException("probe: x has " + x.length + " values, y " + y.length
                 + "; expected n·d = " + n + "·" + d + " and n");
         if (!(c > 0)) throw new IllegalArgumentException("probe: C must be > 0, got " + c);
@@ -33,7 +38,7 @@ public final class LogisticProbe {
             if (y[i] < 0 || y[i] >= classes) throw new IllegalArgumentException("probe: label " + y[i] + " at " + i + " not in [0, " + classes + ")");
         }
         Objective f = new Objective(x, y, n, d, classes, 1.0 / c);
-        double[] p = Lbfgs.minimise(f, new double[classes * d + classes], 1000, 1e-9);
+        double[] p = Lbfgs.minimise(f, new double[classes * d + classes], 1000, tol);
         return new LogisticProbe(classes, d, p);
     }
 

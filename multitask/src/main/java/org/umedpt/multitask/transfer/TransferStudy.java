@@ -143,7 +143,8 @@ public final class TransferStudy {
                 predictions = new Predictions.MultiLabel(t.classes(), fit.testLogits(), truth(t.test()));
             }
         } else {
-            FineTuner.Result r = FineTuner.train(backend, enc, t, t.trainSubset(s.indices()), key.seed(), mode.equals("finetune"), o.fineTune());
+            FineTuner.Result r = FineTuner.train(backend, enc, t, t.trainSubset(s.indices()), key.seed(), mode.equals("finetune"), o.fineTune(),
+                    line -> out.println("  " + key.init() + " " + mode + " " + pct(s.fraction()) + " seed=" + key.seed() + " " + line));
             details.put("steps", Integer.toString(r.steps()));
             details.put("best_step", Integer.toString(r.bestStep()));
             details.put("best_val", String.format(Locale.ROOT, "%.4f", r.bestVal()));

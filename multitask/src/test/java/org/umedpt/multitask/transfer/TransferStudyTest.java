@@ -41,6 +41,8 @@ class TransferStudyTest {
             cells = new TransferStudy(cpu, dir, options(), new PrintStream(log, true, StandardCharsets.UTF_8)).run(encoders, List.of(t));
         }
         assertEquals(2 * 2 * 2, cells.size(), "2 seeds × 2 modes × 2 fractions");
+        String first = log.toString(StandardCharsets.UTF_8);
+        assertTrue(first.contains("  random finetune 25% seed=0 step=2/4 val_accuracy="), "a fine-tuning cell reports each validation: " + first);
         for (Cell c : cells) {
             double acc = c.metrics().get("accuracy");
             assertTrue(acc >= 0 && acc <= 1, c.toJson());
@@ -54,7 +56,7 @@ class TransferStudyTest {
         }
         Path one = dir.resolve(cells.get(0).key().file());
         FileTime before = Files.getLastModifiedTime(one);
-        String first = cells.get(0).toJson();
+        String firstCell = cells.get(0).toJson();
 
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         List<Cell> rerun;
@@ -65,7 +67,7 @@ class TransferStudyTest {
         assertFalse(text.contains("cell "), text);
         assertTrue(text.contains("cells 8 of 8 were already done"), text);
         assertEquals(before, Files.getLastModifiedTime(one));
-        assertEquals(first, rerun.get(0).toJson());
+        assertEquals(firstCell, rerun.get(0).toJson());
     }
 
     @Test
