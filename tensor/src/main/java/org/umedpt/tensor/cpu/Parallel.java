@@ -4,44 +4,78 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed team of worker threads owned by one {@link CpuBackend} (no global pool). Work is split
- * into as many contiguous parts as there are threads; the calling thread runs part 0 itself, so a
- * team of one runs everything inline.
+ * A fixed team of worker threads owned by one {@link CpuBackend} (no global pool). A loop's range
+ * is cut into chunks of at least {@code grain} items — up to {@link #CHUNKS_PER_THREAD} per thread —
+ * that the calling thread and the workers claim one at a time; a team of one runs everything
+ * inline.
  *
  * <p>Why not an {@code ExecutorService}: a training step issues thousands of small parallel loops,
  * and waking a parked pool thread costs 7–40 µs per loop on these machines (measured). Here idle
- * workers spin briefly on a volatile epoch before parking, so back-to-back loops dispatch in about
- * a microsecond, and a worker idle for longer than {@link #SPIN_NANOS} parks and costs nothing.
+ * workers spin briefly on a volatile field before parking, so back-to-back loops dispatch in
+ * about a microsecond, and a worker idle for longer than {@link #SPIN_NANOS} parks and costs
+ * nothing.
+ *
+ * <p>Why claimed chunks rather than one fixed part per thread: on a machine shared with other
+ * processes a worker may be descheduled for milliseconds; with fixed parts the caller waited for
+ * it, with claimed chunks the caller takes the remaining chunks itself and returns as soon as
+ * every chunk is done. A worker that wakes late finds its loop finished and goes back to waiting:
+ * each loop is its own {@link Job}, so a late worker can never run a chunk of the next loop.
+ * Results do not depend on who runs a chunk: bodies write disjoint outputs per index, and the
+ * {@code part} they get is the running thread's index in [0, threads), for per-thread scratch.
  *
  * <p>Not reentrant: a loop started from inside a running loop runs inline on its caller.
  */
 final class Parallel implements AutoCloseable {
-    /** One part of a split range: [from, to) and the part's index in [0, threads). */
+    /** One chunk of a split range: [from, to), run by thread {@code part} in [0, threads). */
     @FunctionalInterface
     interface RangeBody {
         void run(int part, int from, int to);
     }
 
     private static final long SPIN_NANOS = 200_000;
+    /** Enough chunks for the caller to absorb a descheduled worker's share, few enough to keep chunks large. */
+    static final int CHUNKS_PER_THREAD = 4;
+
+    /** One loop: its body and range, the next chunk to claim and the chunks finished. */
+    private static final class Job {
+        final RangeBody body;
+        final int n, chunks;
+        final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        volatile Throwable error;
+
+        Job(RangeBody body, int n, int chunks) {
+            this.body = body;
+            this.n = n;
+            this.chunks = chunks;
+        }
+
+        /** Claims and runs chunks until none is left. */
+        void runChunks(int self) {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                try {
+                    body.run(self, (int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+                } catch (Throwable t) {
+                    error = t;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
 
     private final int threads;
     private final Thread[] workers;
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile long epoch;
+    private volatile Job current; // the latest loop; workers compare by identity
     private volatile boolean closed;
     private volatile boolean busy;
-    // the current loop, published by the volatile write of epoch
-    private RangeBody body;
-    private int n, parts;
-    private volatile Throwable error;
 
     Parallel(int threads) {
         if (threads < 1) throw new IllegalArgumentException("CpuBackend: threads must be >= 1, got " + threads);
         this.threads = threads;
         this.workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            final int part = i + 1;
-            Thread t = new Thread(() -> work(part), "umedpt-cpu-" + part);
+            final int self = i + 1;
+            Thread t = new Thread(() -> work(self), "umedpt-cpu-" + self);
             t.setDaemon(true);
             workers[i] = t;
             t.start();
@@ -53,71 +87,54 @@ final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Runs body over [0, n) split into at most {@code threads} contiguous parts of at least
-     * {@code grain} items. An exception in any part is rethrown here after all parts finish.
+     * Runs body over [0, n) in chunks of at least {@code grain} items. An exception in any chunk
+     * is rethrown here after every chunk has finished.
      */
     void forRange(int n, int grain, RangeBody body) {
-        int parts = Math.min(threads, Math.max(1, n / Math.max(grain, 1)));
-        if (parts <= 1 || busy || closed) {
+        int chunks = Math.min(threads * CHUNKS_PER_THREAD, Math.max(1, n / Math.max(grain, 1)));
+        if (chunks <= 1 || threads == 1 || busy || closed) {
             if (n > 0) body.run(0, 0, n);
             return;
         }
         busy = true;
         try {
-            this.body = body;
-            this.n = n;
-            this.parts = parts;
-            this.error = null;
-            // every worker acknowledges every epoch (those without a part too), so no worker can
-            // still be reading this loop's fields when the next loop overwrites them
-            pending.set(workers.length);
-            epoch++; // publishes body, n, parts
+            Job job = new Job(body, n, chunks);
+            current = job;
             for (Thread w : workers) LockSupport.unpark(w);
-            Throwable mine = null;
-            try {
-                body.run(0, 0, (int) ((long) n / parts));
-            } catch (Throwable t) {
-                mine = t;
-            }
-            // spin briefly, then yield: on a machine shared with other processes a worker may be
-            // descheduled, and spinning on its core-mate would only delay it
-            for (int spins = 0; pending.get() > 0; spins++) {
+            job.runChunks(0);
+            // the remaining chunks are running on workers: spin briefly, then yield (a shared core)
+            for (int spins = 0; job.done.get() < chunks; spins++) {
                 if (spins < 4096) Thread.onSpinWait();
                 else Thread.yield();
             }
-            Throwable t = mine != null ? mine : error;
+            Throwable t = job.error;
             if (t instanceof RuntimeException re) throw re;
             if (t instanceof Error e) throw e;
             if (t != null) throw new IllegalStateException(t);
         } finally {
-            this.body = null;
             busy = false;
         }
     }
 
-    private void work(int part) {
-        long seen = 0;
+    private void work(int self) {
+        Job seen = null;
         while (!closed) {
             long spinUntil = System.nanoTime() + SPIN_NANOS;
-            while (epoch == seen && !closed) {
+            Job job;
+            while ((job = current) == seen && !closed) {
                 if (System.nanoTime() < spinUntil) Thread.onSpinWait();
                 else LockSupport.park(this);
             }
             if (closed) return;
-            seen = epoch;
-            try {
-                if (part < parts) body.run(part, (int) ((long) n * part / parts), (int) ((long) n * (part + 1) / parts));
-            } catch (Throwable t) {
-                error = t;
-            } finally {
-                pending.decrementAndGet();
-            }
+            seen = job;
+            job.runChunks(self);
         }
     }
 
     @Override
     public void close() {
         closed = true;
+        current = null;
         for (Thread w : workers) LockSupport.unpark(w);
     }
 }
