@@ -66,6 +66,12 @@ public final class ShiftedWindowAttentionV2 extends ShiftedWindowAttention {
         return Ops.mul(g, Ops.sigmoid(g, b), 16f);
     }
 
+    /** Always the unfused chain: the fused op has no cosine-attention variant yet. */
+    @Override
+    protected Tensor attention(Graph g, Tensor qkvOut, Tensor bias, Tensor mask, Rng rng) {
+        return unfusedAttention(g, qkvOut, bias, mask, rng);
+    }
+
     @Override
     protected Tensor logits(Graph g, Tensor q, Tensor k) {
         Tensor attn = Ops.matmul(g, normalize(g, q), normalize(g, k), false, true);
