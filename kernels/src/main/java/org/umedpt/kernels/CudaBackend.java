@@ -353,15 +353,15 @@ public final class CudaBackend implements Backend {
     // ------------------------------------------------------------ attention
 
     @Override
-    public void windowAttentionForward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, int windows, int tokens, int heads,
-                                       int headDim, int maskWindows, float scale) {
-        cpu.windowAttentionForward(o, p, qkv, bias, mask, windows, tokens, heads, headDim, maskWindows, scale);
+    public void windowAttentionForward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int windows, int tokens,
+                                       int heads, int headDim, int maskWindows, float scale) {
+        cpu.windowAttentionForward(o, p, qkv, bias, mask, tau, windows, tokens, heads, headDim, maskWindows, scale);
     }
 
     @Override
-    public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dS, Tensor dO, Tensor p, Tensor qkv, int windows, int tokens,
-                                        int heads, int headDim, float scale) {
-        cpu.windowAttentionBackward(dQkv, dBias, dS, dO, p, qkv, windows, tokens, heads, headDim, scale);
+    public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
+                                        int windows, int tokens, int heads, int headDim, float scale) {
+        cpu.windowAttentionBackward(dQkv, dBias, dTau, dS, dO, p, qkv, tau, windows, tokens, heads, headDim, scale);
     }
 
     // ------------------------------------------------------------ layout

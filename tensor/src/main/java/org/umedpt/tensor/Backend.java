@@ -108,19 +108,21 @@ public interface Backend extends AutoCloseable {
      * </pre>
      * o (windows, N, C) is overwritten with head h in columns [h·hd, (h+1)·hd) (the layout the output
      * projection reads); p (windows, heads, N, N) is overwritten with P (saved for backward);
-     * bias (heads, N, N); mask (maskWindows, N, N) or null.
+     * bias (heads, N, N); mask (maskWindows, N, N) or null. With tau (heads) it is Swin v2's cosine
+     * attention: Q and K rows are normalised (x / √max(‖x‖², 1e−24)) and tau[h] replaces scale.
      */
-    void windowAttentionForward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, int windows, int tokens, int heads,
-                                int headDim, int maskWindows, float scale);
+    void windowAttentionForward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int windows, int tokens,
+                                int heads, int headDim, int maskWindows, float scale);
 
     /**
      * The adjoint of {@link #windowAttentionForward}: dQkv (windows, N, 3C) += the Q, K, V gradients
-     * in qkv's layout and dBias (heads, N, N) += Σ_w dS; either may be null. dS (windows, heads, N, N)
-     * is scratch, overwritten with dS = P ⊙ (dP − rowsum(dP ⊙ P)). Results must not depend on the
-     * thread count (dBias sums windows in a fixed order).
+     * in qkv's layout, dBias (heads, N, N) += Σ_w dS and, for the cosine variant, dTau (heads) +=
+     * Σ dS ⊙ Q̂K̂ᵀ; any may be null. dS (windows, heads, N, N) is scratch, overwritten with
+     * dS = P ⊙ (dP − rowsum(dP ⊙ P)). Results must not depend on the thread count (dBias and dTau sum
+     * windows in a fixed order).
      */
-    void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dS, Tensor dO, Tensor p, Tensor qkv, int windows, int tokens,
-                                 int heads, int headDim, float scale);
+    void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
+                                 int windows, int tokens, int heads, int headDim, float scale);
 
     // ------------------------------------------------------------ layout
 

@@ -98,6 +98,15 @@ public final class Ops {
         return WindowAttention.apply(g, qkv, bias, mask, heads, scale);
     }
 
+    /**
+     * Swin v2's fused cosine window attention: as {@link #windowAttention} with Q and K rows
+     * normalised and tau (heads, the exponentiated clamped logit scale, may require grad) in place
+     * of scale. See {@link WindowAttention}.
+     */
+    public static Tensor windowCosineAttention(Graph g, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int heads) {
+        return WindowAttention.applyCosine(g, qkv, bias, mask, tau, heads);
+    }
+
     // ---------------------------------------------------------------- reductions
 
     public static Tensor sum(Graph g, Tensor x) { return Reduce.all(g, x, false); }

@@ -17,8 +17,8 @@ import java.util.Map;
  * softmax, ·v, output projection. Also the base of {@link ShiftedWindowAttentionV2}.
  *
  * <p>Everything between the two projections is one fused op ({@link Ops#windowAttention}) unless
- * attention dropout is active in training; then (and for v2) it is the chain of small ops in
- * {@link #unfusedAttention}.
+ * attention dropout is active in training; then it is the chain of small ops in
+ * {@link #unfusedAttention} (v2 overrides {@link #attention} with the op's cosine variant).
  */
 public class ShiftedWindowAttention extends Module {
     protected final int dim, heads, ws, shift;

@@ -6,7 +6,7 @@ import org.umedpt.tensor.Shape;
 import org.umedpt.tensor.Tensor;
 
 /**
- * Swin v1 window attention as one op, from the qkv projection's output to the input of the output
+ * Swin window attention (v1, and v2's cosine variant) as one op, from the qkv projection's output to the input of the output
  * projection (torchvision's {@code shifted_window_attention} between {@code qkv} and {@code proj}).
  * Per window w and head h, with Q, K, V (N, hd) read strided out of qkv (torchvision's
  * (3, heads, hd) split of the last axis):
@@ -27,6 +27,13 @@ import org.umedpt.tensor.Tensor;
  * layer, where the unfused chain kept about four of that size (scaled logits, biased logits, P and
  * its dropout output). With grad off, P goes back to the arena at once.
  *
+ * <p><b>Cosine variant</b> (Swin v2, {@link #applyCosine}): Q and K rows are normalised inside
+ * the op (x / √max(‖x‖², 1e−24), F.normalize's clamp) and the per-head factor τ (heads) replaces
+ * scale, S = τ[h]·Q̂·K̂ᵀ + bias[h] + mask; τ (exp of the clamped logit scale, computed by the caller)
+ * gets dτ[h] = Σ dS ⊙ Q̂K̂ᵀ, and the normalisation's backward is applied to dQ̂ = τ·dS·K̂ and
+ * dK̂ = τ·dSᵀ·Q̂ (without its projection term where the clamp was active, as the composed
+ * normalize's gradient).
+ *
  * <p>The mask has no gradient (the constant −100 shift mask); the B' axis is (image, window) with
  * windows fastest, as {@code Ops.windowPartition} makes it, so window w uses mask[w mod nW].
  */
@@ -40,7 +47,21 @@ public final class WindowAttention {
      * @return o (B', N, C), head h in columns [h·hd, (h+1)·hd)
      */
     public static Tensor apply(Graph g, Tensor qkv, Tensor bias, Tensor mask, int heads, float scale) {
-        String op = "windowAttention";
+        return apply(g, "windowAttention", qkv, bias, mask, null, heads, scale);
+    }
+
+    /**
+     * Swin v2's scaled cosine attention; qkv, bias, mask as {@link #apply}.
+     *
+     * @param tau (heads), may require grad: the logit scale exp(min(logit_scale, ln 100)); Not modified
+     */
+    public static Tensor applyCosine(Graph g, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int heads) {
+        Checks.alive(tau);
+        Checks.size("windowCosineAttention", "tau", tau, heads);
+        return apply(g, "windowCosineAttention", qkv, bias, mask, tau, heads, 0f);
+    }
+
+    private static Tensor apply(Graph g, String op, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int heads, float scale) {
         Checks.alive(qkv, bias, mask);
         Checks.rank(op, "qkv", qkv, 3);
         Checks.rank(op, "bias", bias, 3);
@@ -68,16 +89,16 @@ public final class WindowAttention {
         Backend be = g.backend();
         Tensor o = g.empty(bw, n, c);
         Tensor p = g.empty(bw, heads, n, n);
-        be.windowAttentionForward(o, p, qkv, bias, mask, bw, n, heads, hd, nW, scale);
-        if (!g.needsGrad(qkv, bias)) {
+        be.windowAttentionForward(o, p, qkv, bias, mask, tau, bw, n, heads, hd, nW, scale);
+        if (!g.needsGrad(qkv, bias, tau)) {
             g.release(p);
             return o;
         }
         return g.record(op, o, dO -> {
             Tensor dS = g.empty(bw, heads, n, n);
             be.windowAttentionBackward(qkv.requiresGrad() ? g.gradFor(qkv) : null, bias.requiresGrad() ? g.gradFor(bias) : null,
-                    dS, dO, p, qkv, bw, n, heads, hd, scale);
+                    tau != null && tau.requiresGrad() ? g.gradFor(tau) : null, dS, dO, p, qkv, tau, bw, n, heads, hd, scale);
             g.release(dS);
-        }, qkv, bias);
+        }, qkv, bias, tau);
     }
 }

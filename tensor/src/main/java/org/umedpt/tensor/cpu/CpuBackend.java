@@ -668,15 +668,15 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void windowAttentionForward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, int windows, int tokens, int heads,
-                                       int headDim, int maskWindows, float scale) {
-        windowAttention.forward(o, p, qkv, bias, mask, windows, tokens, heads, headDim, maskWindows, scale);
+    public void windowAttentionForward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int windows, int tokens,
+                                       int heads, int headDim, int maskWindows, float scale) {
+        windowAttention.forward(o, p, qkv, bias, mask, tau, windows, tokens, heads, headDim, maskWindows, scale);
     }
 
     @Override
-    public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dS, Tensor dO, Tensor p, Tensor qkv, int windows, int tokens,
-                                        int heads, int headDim, float scale) {
-        windowAttention.backward(dQkv, dBias, dS, dO, p, qkv, windows, tokens, heads, headDim, scale);
+    public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
+                                        int windows, int tokens, int heads, int headDim, float scale) {
+        windowAttention.backward(dQkv, dBias, dTau, dS, dO, p, qkv, tau, windows, tokens, heads, headDim, scale);
     }
 
     @Override

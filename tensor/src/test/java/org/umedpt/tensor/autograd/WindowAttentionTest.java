@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * its forward, differentiated by central finite differences in float64, (2) the unfused op chain
  * the model used before (reshape/permute/split, matmul, broadcast adds, softmax, matmul, permute),
  * forward and every gradient, and (3) itself on 1, 2 and 3 threads, bit for bit. Shapes are odd
- * (N = 4, 9, 16, 49; heads 1–3; hd 2–8, plus Swin's hd 32) so vector tails and thread splits occur.
+ * (N = 4, 9, 16, 49, 64; heads 1–3; hd 2–8, plus Swin's hd 32) so vector tails and thread splits occur.
+ * Both variants: v1's scaled dot product and v2's cosine attention with a per-head τ.
  */
 class WindowAttentionTest {
     static CpuBackend one, two, three;
@@ -42,9 +43,16 @@ class WindowAttentionTest {
         three.close();
     }
 
-    /** One random problem: qkv (bw, n, 3·heads·hd), bias (heads, n, n), mask (nW, n, n) or null. */
-    record Case(int bw, int nW, int n, int heads, int hd, Tensor qkv, Tensor bias, Tensor mask, float scale) {
+    /**
+     * One random problem: qkv (bw, n, 3·heads·hd), bias (heads, n, n), mask (nW, n, n) or null, and
+     * for cosine attention tau (heads) (else null).
+     */
+    record Case(int bw, int nW, int n, int heads, int hd, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, float scale) {
         static Case random(int bw, int nW, int n, int heads, int hd, long seed) {
+            return random(bw, nW, n, heads, hd, seed, false);
+        }
+
+        static Case random(int bw, int nW, int n, int heads, int hd, long seed, boolean cosine) {
             Rng r = new Rng(seed);
             Tensor qkv = Tensor.normal(r, 0f, 1f, bw, n, 3 * heads * hd).requiresGrad(true);
             Tensor bias = Tensor.normal(r, 0f, 0.5f, heads, n, n).requiresGrad(true);
@@ -54,7 +62,12 @@ class WindowAttentionTest {
                 float[] m = mask.data();
                 for (int i = 0; i < m.length; i++) if (r.nextFloat() < 0.2f) m[i] = -100f;
             }
-            return new Case(bw, nW, n, heads, hd, qkv, bias, mask, (float) (1 / Math.sqrt(hd)));
+            Tensor tau = null;
+            if (cosine) {
+                tau = Tensor.zeros(heads).requiresGrad(true);
+                for (int h = 0; h < heads; h++) tau.data()[h] = 2f + 3f * r.nextFloat();
+            }
+            return new Case(bw, nW, n, heads, hd, qkv, bias, mask, tau, (float) (1 / Math.sqrt(hd)));
         }
 
         int c() {
@@ -62,7 +75,15 @@ class WindowAttentionTest {
         }
 
         Tensor fused(Graph g) {
-            return Ops.windowAttention(g, qkv, bias, mask, heads, scale);
+            return tau == null ? Ops.windowAttention(g, qkv, bias, mask, heads, scale) : Ops.windowCosineAttention(g, qkv, bias, mask, tau, heads);
+        }
+
+        /** ShiftedWindowAttentionV2's normalize: x / sqrt(max(Σx², 1e−24)) over the last dim. */
+        private static Tensor normalize(Graph g, Tensor x) {
+            int[] keep = x.shape();
+            keep[keep.length - 1] = 1;
+            Tensor norm = Ops.sqrt(g, Ops.clampMin(g, Ops.sumLast(g, Ops.square(g, x)), 1e-24f));
+            return Ops.div(g, x, Ops.reshape(g, norm, keep));
         }
 
         /** The unfused chain, as ShiftedWindowAttention computed it before the fused op. */
@@ -72,7 +93,8 @@ class WindowAttentionTest {
             Tensor q = Ops.reshape(g, parts[0], bw, heads, n, hd);
             Tensor k = Ops.reshape(g, parts[1], bw, heads, n, hd);
             Tensor v = Ops.reshape(g, parts[2], bw, heads, n, hd);
-            Tensor attn = Ops.matmul(g, Ops.mul(g, q, scale), k, false, true);
+            Tensor attn = tau == null ? Ops.matmul(g, Ops.mul(g, q, scale), k, false, true)
+                    : Ops.mul(g, Ops.matmul(g, normalize(g, q), normalize(g, k), false, true), Ops.reshape(g, tau, heads, 1, 1));
             if (mask != null) {
                 Tensor biasMask = Ops.add(g, Ops.reshape(g, mask, nW, 1, n, n), bias); // (nW, heads, N, N)
                 attn = Ops.reshape(g, Ops.add(g, Ops.reshape(g, attn, bw / nW, nW, heads, n, n), biasMask), bw, heads, n, n);
@@ -83,20 +105,31 @@ class WindowAttentionTest {
             return Ops.reshape(g, Ops.permute(g, o, 0, 2, 1, 3), bw, n, c());
         }
 
-        /** The forward in float64 from float64 inputs: o (bw, n, C). */
-        double[] reference(double[] x, double[] b) {
+        /** The forward in float64 from float64 inputs (t: tau, or null): o (bw, n, C). */
+        double[] reference(double[] x, double[] b, double[] t) {
             int c = c(), ld = 3 * c;
             double[] o = new double[bw * n * c], s = new double[n];
             float[] m = mask == null ? null : mask.data();
             for (int w = 0; w < bw; w++) {
                 for (int h = 0; h < heads; h++) {
                     int q0 = w * n * ld + h * hd, k0 = q0 + c, v0 = q0 + 2 * c;
+                    double[] rq = new double[n], rk = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        double sq = 0, sk = 0;
+                        for (int d = 0; d < hd; d++) {
+                            sq += x[q0 + i * ld + d] * x[q0 + i * ld + d];
+                            sk += x[k0 + i * ld + d] * x[k0 + i * ld + d];
+                        }
+                        rq[i] = t == null ? 1 : 1 / Math.sqrt(Math.max(sq, 1e-24));
+                        rk[i] = t == null ? 1 : 1 / Math.sqrt(Math.max(sk, 1e-24));
+                    }
+                    double f = t == null ? scale : t[h];
                     for (int i = 0; i < n; i++) {
                         double max = Double.NEGATIVE_INFINITY, sum = 0;
                         for (int j = 0; j < n; j++) {
                             double dot = 0;
                             for (int d = 0; d < hd; d++) dot += x[q0 + i * ld + d] * x[k0 + j * ld + d];
-                            s[j] = (double) scale * dot + b[(h * n + i) * n + j] + (m == null ? 0 : m[((w % nW) * n + i) * n + j]);
+                            s[j] = f * dot * rq[i] * rk[j] + b[(h * n + i) * n + j] + (m == null ? 0 : m[((w % nW) * n + i) * n + j]);
                             max = Math.max(max, s[j]);
                         }
                         for (int j = 0; j < n; j++) sum += s[j] = Math.exp(s[j] - max);
@@ -127,32 +160,35 @@ class WindowAttentionTest {
     }
 
     /** Output and gradients of one forward + backward with seed gradient {@link #seed}. */
-    private record Result(float[] o, float[] dQkv, float[] dBias) {}
+    private record Result(float[] o, float[] dQkv, float[] dBias, float[] dTau) {}
 
     private static Result run(CpuBackend be, Case k, boolean fused) {
         k.qkv().setGrad(null);
         k.bias().setGrad(null);
+        if (k.tau() != null) k.tau().setGrad(null);
         try (Graph g = new Graph(be, new Arena())) {
             Tensor o = fused ? k.fused(g) : k.unfused(g);
             float[] out = o.toArray();
             g.backward(o, g.of(seed(o.size()), o.shape()));
-            return new Result(out, k.qkv().grad().toArray(), k.bias().grad().toArray());
+            return new Result(out, k.qkv().grad().toArray(), k.bias().grad().toArray(), k.tau() == null ? null : k.tau().grad().toArray());
         }
     }
 
-    @ParameterizedTest(name = "bw={0} nW={1} N={2} heads={3} hd={4}")
-    @CsvSource({"2,0,4,1,2", "3,3,9,2,3", "4,2,16,3,5", "2,0,49,2,8", "3,1,49,1,7", "6,3,9,3,4", "4,4,16,2,8"})
-    void gradientsMatchFloat64FiniteDifferences(int bw, int nW, int n, int heads, int hd) {
-        Case k = Case.random(bw, nW, n, heads, hd, 31L * n + hd);
+    @ParameterizedTest(name = "bw={0} nW={1} N={2} heads={3} hd={4} cosine={5}")
+    @CsvSource({"2,0,4,1,2,false", "3,3,9,2,3,false", "4,2,16,3,5,false", "2,0,49,2,8,false", "3,1,49,1,7,false", "6,3,9,3,4,false",
+            "4,4,16,2,8,false", "2,0,4,1,2,true", "3,3,9,2,3,true", "4,2,16,3,5,true", "2,1,49,2,8,true"})
+    void gradientsMatchFloat64FiniteDifferences(int bw, int nW, int n, int heads, int hd, boolean cosine) {
+        Case k = Case.random(bw, nW, n, heads, hd, 31L * n + hd, cosine);
         Result fused = run(two, k, true);
-        double[] x = toDouble(k.qkv()), b = toDouble(k.bias());
-        double[] ref = k.reference(x, b);
+        double[] x = toDouble(k.qkv()), b = toDouble(k.bias()), t = cosine ? toDouble(k.tau()) : null;
+        double[] ref = k.reference(x, b, t);
         float[] r = seed(ref.length);
         for (int i = 0; i < ref.length; i++) {
             assertEquals(ref[i], fused.o()[i], 1e-5 * (1 + Math.abs(ref[i])), "o[" + i + "]");
         }
-        checkNumeric("qkv", fused.dQkv(), x, () -> k.reference(x, b), r);
-        checkNumeric("bias", fused.dBias(), b, () -> k.reference(x, b), r);
+        checkNumeric("qkv", fused.dQkv(), x, () -> k.reference(x, b, t), r);
+        checkNumeric("bias", fused.dBias(), b, () -> k.reference(x, b, t), r);
+        if (cosine) checkNumeric("tau", fused.dTau(), t, () -> k.reference(x, b, t), r);
     }
 
     /** Central differences of L = Σ o·r in float64 at up to 150 sampled elements of {@code in}. */
@@ -183,14 +219,33 @@ class WindowAttentionTest {
         return s;
     }
 
-    @ParameterizedTest(name = "bw={0} nW={1} N={2} heads={3} hd={4}")
-    @CsvSource({"2,0,4,1,2", "3,3,9,2,3", "4,2,16,3,5", "6,3,49,3,8", "8,4,49,3,32", "2,0,49,2,32"})
-    void matchesUnfusedChain(int bw, int nW, int n, int heads, int hd) {
-        Case k = Case.random(bw, nW, n, heads, hd, 7L * n + heads);
+    @ParameterizedTest(name = "bw={0} nW={1} N={2} heads={3} hd={4} cosine={5}")
+    @CsvSource({"2,0,4,1,2,false", "3,3,9,2,3,false", "4,2,16,3,5,false", "6,3,49,3,8,false", "8,4,49,3,32,false", "2,0,49,2,32,false",
+            "3,3,9,2,3,true", "6,3,49,3,8,true", "8,4,64,3,32,true", "2,0,49,2,32,true"})
+    void matchesUnfusedChain(int bw, int nW, int n, int heads, int hd, boolean cosine) {
+        Case k = Case.random(bw, nW, n, heads, hd, 7L * n + heads, cosine);
         Result fused = run(two, k, true), chain = run(two, k, false);
         close("o", chain.o(), fused.o());
         close("dQkv", chain.dQkv(), fused.dQkv());
         close("dBias", chain.dBias(), fused.dBias());
+        if (cosine) close("dTau", chain.dTau(), fused.dTau());
+    }
+
+    /**
+     * A zero key row (v2 zeroes the k bias, so a padded token's key is 0): F.normalize's clamp
+     * makes its unit row 0 and its gradient dk̂/1e−12 without the projection term; the fused op
+     * must give the chain's values there (and finite ones).
+     */
+    @Test
+    void cosineZeroKeyRowMatchesTheChain() {
+        Case k = Case.random(3, 3, 9, 2, 4, 12, true);
+        java.util.Arrays.fill(k.qkv().data(), 2 * 24 + 8, 2 * 24 + 16, 0f); // token 2 of window 0: its k part (C = 8)
+        Result fused = run(two, k, true), chain = run(two, k, false);
+        for (float v : fused.dQkv()) assertTrue(Float.isFinite(v), "finite dQkv");
+        close("o", chain.o(), fused.o());
+        close("dQkv", chain.dQkv(), fused.dQkv());
+        close("dBias", chain.dBias(), fused.dBias());
+        close("dTau", chain.dTau(), fused.dTau());
     }
 
     /** max|actual − expected| ≤ 1e−5 · max|expected|, naming the worst element. */
@@ -212,15 +267,16 @@ class WindowAttentionTest {
         }
     }
 
-    @ParameterizedTest(name = "bw={0} nW={1} N={2} heads={3} hd={4}")
-    @CsvSource({"6,3,49,3,32", "5,5,16,3,13", "7,0,9,2,5"})
-    void bitIdenticalOnOneTwoThreeThreads(int bw, int nW, int n, int heads, int hd) {
-        Case k = Case.random(bw, nW, n, heads, hd, 99L + n);
+    @ParameterizedTest(name = "bw={0} nW={1} N={2} heads={3} hd={4} cosine={5}")
+    @CsvSource({"6,3,49,3,32,false", "5,5,16,3,13,false", "7,0,9,2,5,false", "6,3,64,3,32,true", "7,0,9,2,5,true"})
+    void bitIdenticalOnOneTwoThreeThreads(int bw, int nW, int n, int heads, int hd, boolean cosine) {
+        Case k = Case.random(bw, nW, n, heads, hd, 99L + n, cosine);
         Result r1 = run(one, k, true), r2 = run(two, k, true), r3 = run(three, k, true);
         for (Result r : new Result[] {r2, r3}) {
             assertArrayEquals(r1.o(), r.o(), "o");
             assertArrayEquals(r1.dQkv(), r.dQkv(), "dQkv");
             assertArrayEquals(r1.dBias(), r.dBias(), "dBias");
+            assertArrayEquals(r1.dTau(), r.dTau(), "dTau");
         }
     }
 
