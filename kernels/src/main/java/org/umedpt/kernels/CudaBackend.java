@@ -32,14 +32,16 @@ import java.util.Map;
  * checks every kernel against the CPU on real shapes, and it is the thin layer to replace when
  * tensors get device storage (then each method keeps its launcher call and loses its copies).
  *
- * <p>One primitive runs on the CPU backend ({@link #CPU_FALLBACK}): the dropout mask, whose random
- * stream must be the CPU's {@link Rng} (a device generator would give other masks).
+ * <p>A few primitives run on the CPU backend ({@link #CPU_FALLBACK}): the dropout mask, whose random
+ * stream must be the CPU's {@link Rng} (a device generator would give other masks), and fused window
+ * attention, which has no CUDA kernel yet (tensors live in Java arrays, so the CPU kernel reads them
+ * as they are; the values are the CPU backend's by definition).
  *
  * <p>Not thread-safe: one caller drives a backend at a time.
  */
 public final class CudaBackend implements Backend {
     /** The primitives that still run on the CPU. */
-    public static final List<String> CPU_FALLBACK = List.of("dropoutMask");
+    public static final List<String> CPU_FALLBACK = List.of("dropoutMask", "windowAttentionForward", "windowAttentionBackward");
 
     private final CudaContext ctx;
     private final DeviceApi api;
@@ -346,6 +348,20 @@ public final class CudaBackend implements Backend {
             long gp = s.in(dY), xp = s.in(x), mp = s.in(mean), rp = s.in(rstd), wp = s.in(w);
             LayerNormKernels.backward(ctx, s.inOut(dX), s.inOut(dW), s.inOut(dB), gp, xp, mp, rp, wp, rows, cols);
         }
+    }
+
+    // ------------------------------------------------------------ attention
+
+    @Override
+    public void windowAttentionForward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int windows, int tokens,
+                                       int heads, int headDim, int maskWindows, float scale) {
+        cpu.windowAttentionForward(o, p, qkv, bias, mask, tau, windows, tokens, heads, headDim, maskWindows, scale);
+    }
+
+    @Override
+    public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
+                                        int windows, int tokens, int heads, int headDim, float scale) {
+        cpu.windowAttentionBackward(dQkv, dBias, dTau, dS, dO, p, qkv, tau, windows, tokens, heads, headDim, scale);
     }
 
     // ------------------------------------------------------------ layout

@@ -98,6 +98,32 @@ public interface Backend extends AutoCloseable {
     void layerNormBackward(Tensor dX, Tensor dW, Tensor dB, Tensor dY, Tensor x, Tensor mean, Tensor rstd, Tensor w,
                            int rows, int cols);
 
+    // ------------------------------------------------------------ attention
+
+    /**
+     * Fused Swin window attention, per window w &lt; windows and head h &lt; heads, with Q, K, V (N, hd)
+     * the columns [s·C + h·hd, s·C + (h+1)·hd), s = 0, 1, 2, of qkv (windows, N, 3C), C = heads·hd:
+     * <pre>
+     *   S = (scale·Q)·Kᵀ + (mask[w mod maskWindows] + bias[h]);   P = softmax(S) by rows;   O = P·V
+     * </pre>
+     * o (windows, N, C) is overwritten with head h in columns [h·hd, (h+1)·hd) (the layout the output
+     * projection reads); p (windows, heads, N, N) is overwritten with P (saved for backward);
+     * bias (heads, N, N); mask (maskWindows, N, N) or null. With tau (heads) it is Swin v2's cosine
+     * attention: Q and K rows are normalised (x / √max(‖x‖², 1e−24)) and tau[h] replaces scale.
+     */
+    void windowAttentionForward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int windows, int tokens,
+                                int heads, int headDim, int maskWindows, float scale);
+
+    /**
+     * The adjoint of {@link #windowAttentionForward}: dQkv (windows, N, 3C) += the Q, K, V gradients
+     * in qkv's layout, dBias (heads, N, N) += Σ_w dS and, for the cosine variant, dTau (heads) +=
+     * Σ dS ⊙ Q̂K̂ᵀ; any may be null. dS (windows, heads, N, N) is scratch, overwritten with
+     * dS = P ⊙ (dP − rowsum(dP ⊙ P)). Results must not depend on the thread count (dBias and dTau sum
+     * windows in a fixed order).
+     */
+    void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
+                                 int windows, int tokens, int heads, int headDim, float scale);
+
     // ------------------------------------------------------------ layout
 
     /** out (=|+=) x permuted: out axis i is x axis perm[i]; {@code shape} is x's shape. */

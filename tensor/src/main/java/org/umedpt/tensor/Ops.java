@@ -15,6 +15,7 @@ import org.umedpt.tensor.autograd.Resize;
 import org.umedpt.tensor.autograd.SigmoidFocalLoss;
 import org.umedpt.tensor.autograd.Softmax;
 import org.umedpt.tensor.autograd.UnaryMap;
+import org.umedpt.tensor.autograd.WindowAttention;
 
 /**
  * The differentiable ops, as one static facade that only dispatches (EJML's {@code CommonOps}).
@@ -86,6 +87,24 @@ public final class Ops {
     /** x (..., in) · Wᵀ + b, with W (out, in) as PyTorch stores it; b (out) or null. */
     public static Tensor linear(Graph g, Tensor x, Tensor w, Tensor b) {
         return org.umedpt.tensor.autograd.Linear.apply(g, x, w, b);
+    }
+
+    /**
+     * Fused Swin window attention: qkv (B', N, 3C) → o (B', N, C) = softmax(scale·Q·Kᵀ + bias[h] +
+     * mask[w mod nW])·V per window and head; bias (heads, N, N), mask (nW, N, N) or null. See
+     * {@link WindowAttention}.
+     */
+    public static Tensor windowAttention(Graph g, Tensor qkv, Tensor bias, Tensor mask, int heads, float scale) {
+        return WindowAttention.apply(g, qkv, bias, mask, heads, scale);
+    }
+
+    /**
+     * Swin v2's fused cosine window attention: as {@link #windowAttention} with Q and K rows
+     * normalised and tau (heads, the exponentiated clamped logit scale, may require grad) in place
+     * of scale. See {@link WindowAttention}.
+     */
+    public static Tensor windowCosineAttention(Graph g, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int heads) {
+        return WindowAttention.applyCosine(g, qkv, bias, mask, tau, heads);
     }
 
     // ---------------------------------------------------------------- reductions

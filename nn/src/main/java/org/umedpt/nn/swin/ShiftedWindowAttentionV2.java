@@ -66,6 +66,16 @@ public final class ShiftedWindowAttentionV2 extends ShiftedWindowAttention {
         return Ops.mul(g, Ops.sigmoid(g, b), 16f);
     }
 
+    /** The fused cosine attention unless attention dropout is active in training (then {@link #logits}' chain). */
+    @Override
+    protected Tensor attention(Graph g, Tensor qkvOut, Tensor bias, Tensor mask, Rng rng) {
+        if (attnDropout == 0f || !training()) {
+            Tensor tau = Ops.reshape(g, Ops.exp(g, Ops.clampMax(g, logitScale, (float) Math.log(100))), heads); // (heads)
+            return Ops.windowCosineAttention(g, qkvOut, bias, mask, tau, heads);
+        }
+        return unfusedAttention(g, qkvOut, bias, mask, rng);
+    }
+
     @Override
     protected Tensor logits(Graph g, Tensor q, Tensor k) {
         Tensor attn = Ops.matmul(g, normalize(g, q), normalize(g, k), false, true);

@@ -48,10 +48,10 @@ record WindowGeometry(int h, int w, int ws, int padH, int padW, int shiftH, int 
     }
 
     /**
-     * The shifted-window mask, repeated for every head: (nW, heads, N, N), 0 where two tokens of a
-     * window came from the same region of the unshifted map and −100 elsewhere (torchvision's value).
+     * The shifted-window mask (nW, N, N), the same for every head: 0 where two tokens of a window
+     * came from the same region of the unshifted map and −100 elsewhere (torchvision's value).
      */
-    float[] mask(int heads) {
+    float[] mask() {
         int[] region = new int[padH * padW];
         int[] hb = {0, padH - ws, padH - shiftH, padH}, wb = {0, padW - ws, padW - shiftW, padW};
         int count = 0;
@@ -62,15 +62,13 @@ record WindowGeometry(int h, int w, int ws, int padH, int padW, int shiftH, int 
             }
         }
         int n = tokens(), nW = windows(), perRow = padW / ws;
-        float[] m = new float[nW * heads * n * n];
+        float[] m = new float[nW * n * n];
         int[] ids = new int[n];
         for (int win = 0; win < nW; win++) {
             int r0 = (win / perRow) * ws, c0 = (win % perRow) * ws;
             for (int t = 0; t < n; t++) ids[t] = region[(r0 + t / ws) * padW + c0 + t % ws];
-            for (int hd = 0; hd < heads; hd++) {
-                int base = (win * heads + hd) * n * n;
-                for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) m[base + i * n + j] = ids[i] == ids[j] ? 0f : -100f;
-            }
+            int base = win * n * n;
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) m[base + i * n + j] = ids[i] == ids[j] ? 0f : -100f;
         }
         return m;
     }

@@ -26,6 +26,7 @@ public final class CpuBackend implements Backend {
 
     private final Parallel par;
     private final Gemm.Workspace[] gemmWork;
+    private final WindowAttentionCpu windowAttention;
 
     /** A backend using all available processors. */
     public CpuBackend() {
@@ -37,6 +38,7 @@ public final class CpuBackend implements Backend {
         this.par = new Parallel(threads);
         this.gemmWork = new Gemm.Workspace[threads];
         for (int i = 0; i < threads; i++) gemmWork[i] = new Gemm.Workspace();
+        this.windowAttention = new WindowAttentionCpu(par);
     }
 
     @Override
@@ -523,7 +525,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** max of len ≥ 1 floats. */
-    private static float rowMax(float[] d, int at, int len) {
+    static float rowMax(float[] d, int at, int len) {
         int i = 0;
         float m = Float.NEGATIVE_INFINITY;
         if (len >= L) {
@@ -663,6 +665,18 @@ public final class CpuBackend implements Backend {
                 }
             }
         });
+    }
+
+    @Override
+    public void windowAttentionForward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int windows, int tokens,
+                                       int heads, int headDim, int maskWindows, float scale) {
+        windowAttention.forward(o, p, qkv, bias, mask, tau, windows, tokens, heads, headDim, maskWindows, scale);
+    }
+
+    @Override
+    public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
+                                        int windows, int tokens, int heads, int headDim, float scale) {
+        windowAttention.backward(dQkv, dBias, dTau, dS, dO, p, qkv, tau, windows, tokens, heads, headDim, scale);
     }
 
     @Override

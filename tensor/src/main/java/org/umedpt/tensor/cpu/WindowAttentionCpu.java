@@ -1,0 +1,362 @@
+package org.umedpt.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.umedpt.tensor.Tensor;
+
+/**
+ * The CPU kernels of fused Swin window attention ({@code Backend.windowAttentionForward/Backward};
+ * the math and the autograd wiring are in {@code tensor.autograd.WindowAttention}). Per window w
+ * and head h, with Q, K, V (N, hd) read strided out of qkv (B', N, 3C) at columns
+ * [s·C + h·hd, s·C + (h+1)·hd) for s = 0, 1, 2 (torchvision's (3, heads, hd) split):
+ *
+ * <pre>
+ *   forward:   S = (scale·Q)·Kᵀ + (mask[w mod nW] + bias[h]);  P = softmax(S) by rows;  O = P·V
+ *   backward:  dV += Pᵀ·dO;  dP = dO·Vᵀ;  dS = P ⊙ (dP − rowsum(dP ⊙ P))
+ *              dQ += scale·dS·K;  dK += scale·dSᵀ·Q;  dbias[h] += Σ_w dS
+ * </pre>
+ *
+ * <p>Cosine variant (Swin v2, {@code tau} given): Q and K are replaced by their unit rows
+ * Q̂ = Q·rq, rq = 1/√max(‖q‖², 1e−24) (F.normalize's clamp), and scale by τ[h]. Backward, with
+ * G = dS·K̂ and H = dSᵀ·Q̂: dQ += rq·(τG − Q̂·rowsum(Q̂ ⊙ τG)) (no projection where the norm was
+ * clamped), dK likewise from H, dτ[h] += Σ_w rowsum(G ⊙ Q̂) (= Σ dS ⊙ Q̂K̂ᵀ). The norms are
+ * recomputed in backward (N·hd work against N²·hd), so nothing beyond P is saved.
+ *
+ * <p>Parallel split: one work item is one (window, head) pair, and every item writes disjoint
+ * parts of o, p, dS and d(qkv) (its window's rows, its head's columns), so those results do not
+ * depend on the thread count. dbias is the only sum across items: it runs as a second pass after
+ * all dS blocks exist, split by bias element, each element summing its windows in order 0…B'−1 —
+ * the same additions in the same order for any split, so bit-identical for any thread count.
+ *
+ * <p>Vector loops run along N (scores, dP: Kᵀ or Vᵀ is transposed into a per-thread buffer first)
+ * or along hd (P·V and the three gradient products, reading qkv rows in place). Each vector loop
+ * is its own small method (C2's inlining budget: see DESIGN-NOTES "Vector API pitfalls"), and each
+ * has a scalar tail doing the same fmas in the same order. Softmax is CpuBackend's row softmax,
+ * operation for operation (VectorMath.exp in body and tail), so P equals the unfused op's P
+ * bit for bit when S does.
+ *
+ * <p>Not a reference: the unfused op chain (matmul, add, softmax, matmul) is, in the tests.
+ */
+final class WindowAttentionCpu {
+    private static final VectorSpecies<Float> S = VectorMath.S;
+    private static final int L = S.length();
+    /** The dbias pass is split across threads only above this many bias elements per part. */
+    private static final int BIAS_GRAIN = 1024;
+
+    /** Per-thread scratch, grown on demand and reused: no allocation per call once warm. */
+    static final class Workspace {
+        private float[] t = new float[0], row = new float[0], qh = new float[0], kh = new float[0], norms = new float[0];
+
+        /** A transposed K or V block (hd, N). */
+        float[] t(int size) {
+            if (t.length < size) t = new float[size];
+            return t;
+        }
+
+        /** One row of dP (N) or of a cosine gradient (hd). */
+        float[] row(int size) {
+            if (row.length < size) row = new float[size];
+            return row;
+        }
+
+        /** Q̂ (N, hd), cosine variant. */
+        float[] qh(int size) {
+            if (qh.length < size) qh = new float[size];
+            return qh;
+        }
+
+        /** K̂ (N, hd), cosine backward. */
+        float[] kh(int size) {
+            if (kh.length < size) kh = new float[size];
+            return kh;
+        }
+
+        /** rq (N) then rk (N): inverse row norms, negative where the norm was clamped. */
+        float[] norms(int size) {
+            if (norms.length < size) norms = new float[size];
+            return norms;
+        }
+    }
+
+    private static final float NORM_MIN_SQ = 1e-24f;
+
+    private final Parallel par;
+    private final Workspace[] work;
+    /** Per (window, head) dτ terms, summed in window order afterwards; grown on demand. */
+    private float[] tauTerms = new float[0];
+
+    WindowAttentionCpu(Parallel par) {
+        this.par = par;
+        this.work = new Workspace[par.threads()];
+        for (int i = 0; i < work.length; i++) work[i] = new Workspace();
+    }
+
+    /** o (B', N, C) and p (B', heads, N, N) overwritten; mask (nW, N, N) or null; tau (heads) or null (not cosine). */
+    void forward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int windows, int n, int heads, int hd,
+                 int maskWindows, float scale) {
+        float[] od = o.data(), pd = p.data(), qd = qkv.data(), bd = bias.data(), md = mask == null ? null : mask.data();
+        float[] td = tau == null ? null : tau.data();
+        int oo = o.offset(), po = p.offset(), qo = qkv.offset(), bo = bias.offset(), mo = mask == null ? 0 : mask.offset();
+        int to0 = tau == null ? 0 : tau.offset();
+        int c = heads * hd, ld = 3 * c, nn = n * n;
+        par.forRange(windows * heads, 1, (part, from, to) -> {
+            Workspace ws = work[part];
+            float[] kt = ws.t(hd * n), qh = td == null ? null : ws.qh(n * hd), rn = td == null ? null : ws.norms(2 * n);
+            for (int item = from; item < to; item++) {
+                int w = item / heads, h = item % heads;
+                int q0 = qo + w * n * ld + h * hd, p0 = po + item * nn, b0 = bo + h * nn;
+                int m0 = md == null ? 0 : mo + (w % maskWindows) * nn;
+                float[] qs = qd;   // where the rows of Q (or Q̂) are read: qs[qa + i·qld + d]
+                int qa = q0, qld = ld;
+                float s = scale;
+                if (td == null) {
+                    transpose(kt, qd, q0 + c, ld, n, hd);
+                } else {
+                    inverseNorms(rn, 0, qd, q0, ld, n, hd);
+                    inverseNorms(rn, n, qd, q0 + c, ld, n, hd);
+                    normalizeRows(qh, qd, q0, ld, rn, 0, n, hd);
+                    transposeScaled(kt, qd, q0 + c, ld, rn, n, n, hd);
+                    qs = qh;
+                    qa = 0;
+                    qld = hd;
+                    s = td[to0 + h];
+                }
+                for (int i = 0; i < n; i++) {
+                    int pi = p0 + i * n;
+                    scoresRow(pd, pi, qs, qa + i * qld, kt, n, hd, s, bd, b0 + i * n, md, m0 + i * n);
+                    softmaxRow(pd, pi, n);
+                    accumulateRow(od, oo + (w * n + i) * c + h * hd, pd, pi, 1, qd, q0 + 2 * c, ld, n, hd, 1f, false);
+                }
+            }
+        });
+    }
+
+    /**
+     * dQkv (B', N, 3C), dBias (heads, N, N) and dTau (heads) accumulated (+=; any may be null), dS
+     * (B', heads, N, N) overwritten, from dO (B', N, C), p (B', heads, N, N), qkv and tau (null: not cosine).
+     */
+    void backward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau, int windows, int n,
+                  int heads, int hd, float scale) {
+        float[] dqd = dQkv == null ? null : dQkv.data(), sd = dS.data(), gd = dO.data(), pd = p.data(), qd = qkv.data();
+        float[] td = tau == null ? null : tau.data();
+        int dqo = dQkv == null ? 0 : dQkv.offset(), so = dS.offset(), go = dO.offset(), po = p.offset(), qo = qkv.offset();
+        int to0 = tau == null ? 0 : tau.offset();
+        int c = heads * hd, ld = 3 * c, nn = n * n;
+        if (dTau != null && tauTerms.length < windows * heads) tauTerms = new float[windows * heads];
+        float[] tt = tauTerms;
+        par.forRange(windows * heads, 1, (part, from, to) -> {
+            Workspace ws = work[part];
+            float[] vt = ws.t(hd * n), dp = ws.row(Math.max(n, hd));
+            for (int item = from; item < to; item++) {
+                int w = item / heads, h = item % heads;
+                int q0 = qo + w * n * ld + h * hd, g0 = go + w * n * c + h * hd, p0 = po + item * nn, s0 = so + item * nn;
+                transpose(vt, qd, q0 + 2 * c, ld, n, hd);
+                for (int i = 0; i < n; i++) {
+                    dpRow(dp, gd, g0 + i * c, vt, n, hd);
+                    dsRow(sd, s0 + i * n, pd, p0 + i * n, dp, n);
+                }
+                int d0 = dqo + w * n * ld + h * hd;
+                if (td == null) {
+                    if (dqd == null) continue;
+                    for (int j = 0; j < n; j++) { // dV[j] += Σ_i P[i, j]·dO[i];  dK[j] += scale·Σ_i dS[i, j]·Q[i]
+                        accumulateRow(dqd, d0 + 2 * c + j * ld, pd, p0 + j, n, gd, g0, c, n, hd, 1f, true);
+                        accumulateRow(dqd, d0 + c + j * ld, sd, s0 + j, n, qd, q0, ld, n, hd, scale, true);
+                    }
+                    for (int i = 0; i < n; i++) { // dQ[i] += scale·Σ_j dS[i, j]·K[j]
+                        accumulateRow(dqd, d0 + i * ld, sd, s0 + i * n, 1, qd, q0 + c, ld, n, hd, scale, true);
+                    }
+                    continue;
+                }
+                float t = td[to0 + h];
+                float[] qh = ws.qh(n * hd), kh = ws.kh(n * hd), rn = ws.norms(2 * n), gr = dp; // dp row reused for G and H rows
+                inverseNorms(rn, 0, qd, q0, ld, n, hd);
+                inverseNorms(rn, n, qd, q0 + c, ld, n, hd);
+                normalizeRows(qh, qd, q0, ld, rn, 0, n, hd);
+                normalizeRows(kh, qd, q0 + c, ld, rn, n, n, hd);
+                float tauTerm = 0f;
+                for (int i = 0; i < n; i++) { // G[i] = Σ_j dS[i, j]·K̂[j]: dτ term, then dQ[i]
+                    accumulateRow(gr, 0, sd, s0 + i * n, 1, kh, 0, hd, n, hd, 1f, false);
+                    tauTerm = dot(gr, 0, qh, i * hd, hd, tauTerm);
+                    if (dqd != null) normBackwardRow(dqd, d0 + i * ld, gr, qh, i * hd, rn[i], t, hd);
+                }
+                if (dTau != null) tt[item] = tauTerm;
+                if (dqd == null) continue;
+                for (int j = 0; j < n; j++) { // dV[j] += Σ_i P[i, j]·dO[i];  H[j] = Σ_i dS[i, j]·Q̂[i] → dK[j]
+                    accumulateRow(dqd, d0 + 2 * c + j * ld, pd, p0 + j, n, gd, g0, c, n, hd, 1f, true);
+                    accumulateRow(gr, 0, sd, s0 + j, n, qh, 0, hd, n, hd, 1f, false);
+                    normBackwardRow(dqd, d0 + c + j * ld, gr, kh, j * hd, rn[n + j], t, hd);
+                }
+            }
+        });
+        if (dTau != null) { // in window order: the same sum for any split
+            float[] dtd = dTau.data();
+            int dto = dTau.offset();
+            for (int h = 0; h < heads; h++) {
+                float acc = 0f;
+                for (int w = 0; w < windows; w++) acc += tt[w * heads + h];
+                dtd[dto + h] += acc;
+            }
+        }
+        if (dBias == null) return;
+        float[] bd = dBias.data();
+        int bo = dBias.offset(), len = heads * nn;
+        par.forRange(len, BIAS_GRAIN, (part, from, to) -> {
+            for (int w = 0; w < windows; w++) addInto(bd, bo, sd, so + w * len, from, to);
+        });
+    }
+
+    /**
+     * rn[at + r] = 1/√max(‖x_r‖², 1e−24) for the n rows x_r = src[x0 + r·ld, +hd), negated where the
+     * clamp applied (the sign tells backward to skip the projection; F.normalize's gradient there).
+     */
+    private static void inverseNorms(float[] rn, int at, float[] src, int x0, int ld, int n, int hd) {
+        for (int r = 0; r < n; r++) {
+            float ss = 0f;
+            for (int d = 0; d < hd; d++) ss = Math.fma(src[x0 + r * ld + d], src[x0 + r * ld + d], ss);
+            float inv = (float) (1 / Math.sqrt(Math.max(ss, NORM_MIN_SQ)));
+            rn[at + r] = ss < NORM_MIN_SQ ? -inv : inv;
+        }
+    }
+
+    /** dst[r·hd + d] = src[x0 + r·ld + d]·|rn[at + r]|: unit rows (N, hd). */
+    private static void normalizeRows(float[] dst, float[] src, int x0, int ld, float[] rn, int at, int n, int hd) {
+        for (int r = 0; r < n; r++) {
+            float inv = Math.abs(rn[at + r]);
+            for (int d = 0; d < hd; d++) dst[r * hd + d] = src[x0 + r * ld + d] * inv;
+        }
+    }
+
+    /** dst[d·n + j] = src[at + j·ld + d]·|rn[ra + j]|: unit rows, transposed to (hd, n). */
+    private static void transposeScaled(float[] dst, float[] src, int at, int ld, float[] rn, int ra, int n, int hd) {
+        for (int j = 0; j < n; j++) {
+            float inv = Math.abs(rn[ra + j]);
+            for (int d = 0; d < hd; d++) dst[d * n + j] = src[at + j * ld + d] * inv;
+        }
+    }
+
+    /** acc + Σ_d a[ai + d]·b[bi + d], fmas in order. */
+    private static float dot(float[] a, int ai, float[] b, int bi, int hd, float acc) {
+        for (int d = 0; d < hd; d++) acc = Math.fma(a[ai + d], b[bi + d], acc);
+        return acc;
+    }
+
+    /**
+     * The normalisation's backward for one row: with u = τ·g (the gradient of the unit row x̂ =
+     * xh[xi, +hd)), out += |r|·(u − x̂·(x̂·u)), or out += |r|·u where the norm was clamped (r &lt; 0).
+     */
+    private static void normBackwardRow(float[] out, int oi, float[] g, float[] xh, int xi, float r, float tau, int hd) {
+        float proj = 0f;
+        if (r > 0) {
+            for (int d = 0; d < hd; d++) proj = Math.fma(xh[xi + d], tau * g[d], proj);
+        }
+        float inv = Math.abs(r);
+        for (int d = 0; d < hd; d++) out[oi + d] = Math.fma(tau * g[d] - xh[xi + d] * proj, inv, out[oi + d]);
+    }
+
+    /** dst[d·n + j] = src[at + j·ld + d]: an (n, hd) block of rows ld apart, transposed to (hd, n). */
+    private static void transpose(float[] dst, float[] src, int at, int ld, int n, int hd) {
+        for (int j = 0; j < n; j++) {
+            int s = at + j * ld;
+            for (int d = 0; d < hd; d++) dst[d * n + j] = src[s + d];
+        }
+    }
+
+    /** One row of S: p[pi + j] = Σ_d (scale·q[d])·kt[d, j] + (mask[j] + bias[j]). */
+    private static void scoresRow(float[] pd, int pi, float[] qd, int qi, float[] kt, int n, int hd, float scale,
+                                  float[] bd, int bi, float[] md, int mi) {
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int d = 0; d < hd; d++) acc = FloatVector.fromArray(S, kt, d * n + j).fma(FloatVector.broadcast(S, qd[qi + d] * scale), acc);
+            FloatVector bm = FloatVector.fromArray(S, bd, bi + j);
+            if (md != null) bm = FloatVector.fromArray(S, md, mi + j).add(bm);
+            acc.add(bm).intoArray(pd, pi + j);
+        }
+        for (; j < n; j++) {
+            float acc = 0f;
+            for (int d = 0; d < hd; d++) acc = Math.fma(kt[d * n + j], qd[qi + d] * scale, acc);
+            pd[pi + j] = acc + (md == null ? bd[bi + j] : md[mi + j] + bd[bi + j]);
+        }
+    }
+
+    /** Row softmax in place, CpuBackend.softmaxForward's operations: max, e^(x − max) summed in double, · 1/Σ. */
+    private static void softmaxRow(float[] d, int at, int n) {
+        float max = CpuBackend.rowMax(d, at, n);
+        int j = 0;
+        double s = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, d, at + j).sub(max));
+            e.intoArray(d, at + j);
+            s += e.reduceLanes(VectorOperators.ADD);
+        }
+        for (; j < n; j++) {
+            float e = VectorMath.exp(d[at + j] - max);
+            d[at + j] = e;
+            s += e;
+        }
+        float inv = (float) (1 / s);
+        for (j = 0; j <= n - L; j += L) FloatVector.fromArray(S, d, at + j).mul(inv).intoArray(d, at + j);
+        for (; j < n; j++) d[at + j] *= inv;
+    }
+
+    /** One row of dP: dp[j] = Σ_d dO[d]·vt[d, j]. */
+    private static void dpRow(float[] dp, float[] gd, int gi, float[] vt, int n, int hd) {
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int d = 0; d < hd; d++) acc = FloatVector.fromArray(S, vt, d * n + j).fma(FloatVector.broadcast(S, gd[gi + d]), acc);
+            acc.intoArray(dp, j);
+        }
+        for (; j < n; j++) {
+            float acc = 0f;
+            for (int d = 0; d < hd; d++) acc = Math.fma(vt[d * n + j], gd[gi + d], acc);
+            dp[j] = acc;
+        }
+    }
+
+    /** One row of dS (overwritten): ds = p · (dp − Σ dp·p), the softmax backward of CpuBackend. */
+    private static void dsRow(float[] sd, int si, float[] pd, int pi, float[] dp, int n) {
+        int j = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (; j <= n - L; j += L) acc = FloatVector.fromArray(S, dp, j).fma(FloatVector.fromArray(S, pd, pi + j), acc);
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) s += (double) dp[j] * pd[pi + j];
+        float sf = (float) s;
+        for (j = 0; j <= n - L; j += L) {
+            FloatVector.fromArray(S, pd, pi + j).mul(FloatVector.fromArray(S, dp, j).sub(sf)).intoArray(sd, si + j);
+        }
+        for (; j < n; j++) sd[si + j] = pd[pi + j] * (dp[j] - sf);
+    }
+
+    /**
+     * out[oi + d] += alpha · Σ_t a[ai + t·as]·x[x0 + t·ldx + d] for d &lt; hd, or without accumulate
+     * out[oi + d] = Σ_t … (alpha unused): one row of a small product whose left factor is read with
+     * stride {@code as} (1 for a row, n for a column of an (n, n) block) and whose right factor's
+     * rows are ldx apart (qkv or dO rows, read in place).
+     */
+    private static void accumulateRow(float[] out, int oi, float[] a, int ai, int as, float[] x, int x0, int ldx, int n, int hd,
+                                      float alpha, boolean accumulate) {
+        int d = 0;
+        for (; d <= hd - L; d += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int t = 0; t < n; t++) acc = FloatVector.fromArray(S, x, x0 + t * ldx + d).fma(FloatVector.broadcast(S, a[ai + t * as]), acc);
+            if (accumulate) acc = acc.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, out, oi + d));
+            acc.intoArray(out, oi + d);
+        }
+        for (; d < hd; d++) {
+            float acc = 0f;
+            for (int t = 0; t < n; t++) acc = Math.fma(x[x0 + t * ldx + d], a[ai + t * as], acc);
+            out[oi + d] = accumulate ? Math.fma(acc, alpha, out[oi + d]) : acc;
+        }
+    }
+
+    /** dst[dOff + e] += src[sOff + e] for e in [from, to). */
+    private static void addInto(float[] dst, int dOff, float[] src, int sOff, int from, int to) {
+        int e = from;
+        for (; e <= to - L; e += L) {
+            FloatVector.fromArray(S, dst, dOff + e).add(FloatVector.fromArray(S, src, sOff + e)).intoArray(dst, dOff + e);
+        }
+        for (; e < to; e++) dst[dOff + e] += src[sOff + e];
+    }
+}
