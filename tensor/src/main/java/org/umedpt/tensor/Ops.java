@@ -2,10 +2,10 @@ package org.umedpt.tensor;
 
 import org.umedpt.tensor.autograd.BceWithLogits;
 import org.umedpt.tensor.autograd.Broadcast;
-import org.umedpt.tensor.autograd.Conv2d;
+import org.umedpt.tensor.autograd.Conv2dOp;
 import org.umedpt.tensor.autograd.CrossEntropy;
 import org.umedpt.tensor.autograd.Dropout;
-import org.umedpt.tensor.autograd.LayerNorm;
+import org.umedpt.tensor.autograd.LayerNormOp;
 import org.umedpt.tensor.autograd.Layout;
 import org.umedpt.tensor.autograd.MatMul;
 import org.umedpt.tensor.autograd.Pool2d;
@@ -86,7 +86,7 @@ public final class Ops {
 
     /** x (..., in) · Wᵀ + b, with W (out, in) as PyTorch stores it; b (out) or null. */
     public static Tensor linear(Graph g, Tensor x, Tensor w, Tensor b) {
-        return org.umedpt.tensor.autograd.Linear.apply(g, x, w, b);
+        return org.umedpt.tensor.autograd.LinearOp.apply(g, x, w, b);
     }
 
     /**
@@ -148,7 +148,7 @@ public final class Ops {
 
     public static Tensor logSoftmax(Graph g, Tensor x) { return Softmax.apply(g, x, true); }
 
-    public static Tensor layerNorm(Graph g, Tensor x, Tensor w, Tensor b, float eps) { return LayerNorm.apply(g, x, w, b, eps); }
+    public static Tensor layerNorm(Graph g, Tensor x, Tensor w, Tensor b, float eps) { return LayerNormOp.apply(g, x, w, b, eps); }
 
     public static Tensor dropout(Graph g, Tensor x, float p, boolean training, Rng rng) {
         return Dropout.apply(g, x, p, training, rng);
@@ -157,7 +157,7 @@ public final class Ops {
     // ---------------------------------------------------------------- images (NCHW)
 
     public static Tensor conv2d(Graph g, Tensor x, Tensor w, Tensor bias, int stride, int padding) {
-        return Conv2d.apply(g, x, w, bias, stride, padding);
+        return Conv2dOp.apply(g, x, w, bias, stride, padding);
     }
 
     /**
@@ -165,7 +165,7 @@ public final class Ops {
      * of a feature pyramid through a shared head) as one GEMM; the same values as a conv2d per map.
      */
     public static java.util.List<Tensor> conv2dShared(Graph g, java.util.List<Tensor> xs, Tensor w, Tensor bias, int stride, int padding) {
-        Tensor flat = Conv2d.applyShared(g, xs.toArray(new Tensor[0]), w, bias, stride, padding);
+        Tensor flat = Conv2dOp.applyShared(g, xs.toArray(new Tensor[0]), w, bias, stride, padding);
         java.util.List<Tensor> out = new java.util.ArrayList<>(xs.size());
         int off = 0;
         for (Tensor x : xs) {

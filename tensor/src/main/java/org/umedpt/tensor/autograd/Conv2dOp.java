@@ -19,14 +19,14 @@ import org.umedpt.tensor.Tensor;
  * column matrix is kh·kw times the input, so it is not kept for backward: it is released after the
  * forward GEMM and recomputed in backward (as PyTorch's slow_conv2d does), like every temporary here.
  */
-public final class Conv2d {
+public final class Conv2dOp {
     /**
      * Up to this many output channels the weight gradient is computed transposed (see backward): then
      * dWᵀ's rows are short enough for a CPU GEMM to read the column matrix in place rather than pack it.
      */
     static final int TRANSPOSED_DW_MAX_COUT = 192;
 
-    private Conv2d() {}
+    private Conv2dOp() {}
 
     /** x (N, C, H, W); w (Cout, C, kh, kw); bias (Cout) or null. */
     public static Tensor apply(Graph g, Tensor x, Tensor w, Tensor bias, int stride, int padding) {

@@ -12,8 +12,8 @@ import org.umedpt.tensor.Tensor;
  *   dw += Σ_rows dy·x̂,   db += Σ_rows dy
  * </pre>
  */
-public final class LayerNorm {
-    private LayerNorm() {}
+public final class LayerNormOp {
+    private LayerNormOp() {}
 
     /** x (..., C); w, b (C) or null. */
     public static Tensor apply(Graph g, Tensor x, Tensor w, Tensor b, float eps) {

@@ -15,8 +15,8 @@ import org.umedpt.tensor.Tensor;
  *   dx += dy · W        dW += dyᵀ · x        db += Σ_rows dy
  * </pre>
  */
-public final class Linear {
-    private Linear() {}
+public final class LinearOp {
+    private LinearOp() {}
 
     public static Tensor apply(Graph g, Tensor x, Tensor w, Tensor b) {
         Checks.alive(x, w, b);
