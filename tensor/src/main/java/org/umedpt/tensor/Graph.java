@@ -162,6 +162,22 @@ public final class Graph implements AutoCloseable {
         return gr;
     }
 
+    /**
+     * The derivative of a view op (reshape): {@code in}'s gradient is {@code out}'s under
+     * {@code in}'s shape. When {@code in} has no gradient yet and {@code out}'s owns an arena block,
+     * the block changes hands — no zero-fill, no copy, one buffer less live; otherwise it is
+     * accumulated. {@code out}'s gradient is dead after its node ran either way (reverse tape order).
+     */
+    public void gradAsView(Tensor out, Tensor in) {
+        Tensor dy = out.grad();
+        if (in.grad() == null && dy.block() != null && (in.isOpOutput() || in.isArena())) {
+            in.setGrad(dy.takeBlockAs(in.shape()));
+            out.setGrad(null);
+            return;
+        }
+        backend.axpy(gradFor(in), 1f, dy);
+    }
+
     /** Backpropagates from a scalar {@code loss} (seed gradient 1). */
     public void backward(Tensor loss) {
         if (loss.size() != 1) {
@@ -195,8 +211,9 @@ public final class Graph implements AutoCloseable {
             if (d == null) continue;
             n.backward().apply(d);
             // every consumer of n.out ran before n (reverse tape order): its gradient is dead now, and
-            // its memory goes back to the arena for the gradients still to come
-            if (d.block() != null) {
+            // its memory goes back to the arena for the gradients still to come (unless the node
+            // handed the block on as its input's gradient: gradAsView)
+            if (d.block() != null && n.out().grad() == d) {
                 n.out().setGrad(null);
                 arena.free(d.block());
             }

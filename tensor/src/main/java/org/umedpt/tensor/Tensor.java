@@ -216,6 +216,19 @@ public final class Tensor {
         return v;
     }
 
+    /**
+     * This tensor's arena block under another shape of the same size, the block's ownership moving
+     * to the result: this tensor must not be used afterwards (a gradient handed on, see
+     * {@link Graph#gradAsView}).
+     */
+    Tensor takeBlockAs(int[] newShape) {
+        if (block == null || Shape.size(newShape) != size) {
+            throw new IllegalStateException("takeBlockAs: " + describe() + " owns no block or differs in size from " + Shape.str(newShape));
+        }
+        checkAlive();
+        return new Tensor(newShape, arena, block);
+    }
+
     /** A 1-D view of {@code len} elements starting {@code from} elements into this tensor (no copy). */
     public Tensor flatView(int from, int len) {
         if (from < 0 || len < 0 || from + len > size) {

@@ -127,4 +127,28 @@ class GraphTest {
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).view(4, 2));
         assertArrayEquals(new int[] {3, 2}, Tensor.zeros(2, 3).view(-1, 2).shape());
     }
+
+    /** Backward allocations of loss = Σ (w·2)² with {@code reshapes} reshapes between the product and the square. */
+    private static long backwardAllocations(int reshapes, Tensor w) {
+        Arena arena = new Arena();
+        try (Graph g = new Graph(cpu, arena)) {
+            Tensor a = Ops.mul(g, w, 2f);
+            for (int i = 0; i < reshapes; i++) a = Ops.reshape(g, a, i % 2 == 0 ? new int[] {3, 4} : new int[] {2, 6});
+            Tensor loss = Ops.sum(g, Ops.mul(g, a, a));
+            long before = arena.allocationCount();
+            g.backward(loss);
+            return arena.allocationCount() - before;
+        }
+    }
+
+    @Test
+    void reshapeHandsItsGradientBufferOnInsteadOfCopyingIt() {
+        Tensor w = Tensor.of(new float[] {1, -2, 3, 4, 5, 6, -7, 8, 9, 10, 11, 12}, 12).requiresGrad(true);
+        long none = backwardAllocations(0, w);
+        float[] expected = w.grad().toArray();
+        w.setGrad(null);
+        assertEquals(none, backwardAllocations(3, w), "three reshapes in the chain allocate no gradient buffer");
+        assertArrayEquals(expected, w.grad().toArray(), 0f);
+        for (int i = 0; i < 12; i++) assertEquals(8 * w.toArray()[i], expected[i], 1e-5f, "d/dw Σ (2w)² = 8w");
+    }
 }

@@ -9,7 +9,7 @@ import org.umedpt.tensor.Tensor;
  * built from reshape + permute. Every derivative is the inverse layout change, accumulated.
  *
  * <pre>
- *   reshape       dx += dy viewed as x
+ *   reshape       dx += dy viewed as x (dy's buffer becomes dx when dx is still empty: Graph.gradAsView)
  *   permute(p)    dx += permute(dy, p⁻¹)
  *   concat        dx_i += the slice of dy that x_i filled
  *   slice         dx[start:end] += dy
@@ -23,7 +23,7 @@ public final class Layout {
         Tensor y = x.view(shape);
         if (!g.needsGrad(x)) return y;
         // a distinct tensor object so that it carries its own gradient
-        return g.record("reshape", y, dy -> g.backend().axpy(g.gradFor(x), 1f, dy), x);
+        return g.record("reshape", y, dy -> g.gradAsView(y, x), x);
     }
 
     public static Tensor permute(Graph g, Tensor x, int... perm) {
