@@ -2,13 +2,16 @@ package org.umedpt.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.umedpt.tensor.Backend;
 import org.umedpt.tensor.BinaryOp;
 import org.umedpt.tensor.ConvGeometry;
 import org.umedpt.tensor.Rng;
 import org.umedpt.tensor.Tensor;
 import org.umedpt.tensor.UnaryOp;
+
+import static org.umedpt.tensor.cpu.Parallel.ELEMENT_GRAIN;
+import static org.umedpt.tensor.cpu.VectorMath.L;
+import static org.umedpt.tensor.cpu.VectorMath.S;
 
 /**
  * The pure-Java backend and the reference for every other backend. GEMM is the packed,
@@ -19,11 +22,6 @@ import org.umedpt.tensor.UnaryOp;
  * <p>Not thread-safe: one caller thread drives a backend at a time (it fans work out itself).
  */
 public final class CpuBackend implements Backend {
-    private static final VectorSpecies<Float> S = VectorMath.S; // the machine's preferred width, as Gemm
-    private static final int L = S.length();
-    /** Elementwise work is split across threads only above this many elements. */
-    private static final int ELEMENT_GRAIN = 1 << 15;
-
     private final Parallel par;
     private final Gemm.Workspace[] gemmWork;
     private final WindowAttentionCpu windowAttention;
@@ -202,7 +200,6 @@ public final class CpuBackend implements Backend {
             }
         }
     }
-
 
     /**
      * GELU forward over [from, to): 0.5·x·(1 + erf(x/√2)), erf by Abramowitz–Stegun 7.1.26
@@ -483,8 +480,8 @@ public final class CpuBackend implements Backend {
         int oo = out.offset(), xo = x.offset();
         if (inner == 1 && outer == 1) { // nothing to reduce (the gradient of an equal-shape operand, e.g. a residual add)
             par.forRange(mid, ELEMENT_GRAIN, (part, from, to) -> {
-                if (accumulate) addRun(od, oo + from, xd, xo + from, to - from);
-                else moveRun(od, oo + from, xd, xo + from, to - from);
+                if (accumulate) Runs.addRun(od, oo + from, xd, xo + from, to - from);
+                else Runs.moveRun(od, oo + from, xd, xo + from, to - from);
             });
             return;
         }
@@ -495,7 +492,7 @@ public final class CpuBackend implements Backend {
         par.forRange(mid, Math.max(1, 4096 / Math.max(1, inner * outer)), (part, from, to) -> {
             for (int m = from; m < to; m++) {
                 double s = 0;
-                for (int o = 0; o < outer; o++) s += sum(xd, xo + (o * mid + m) * inner, inner);
+                for (int o = 0; o < outer; o++) s += Runs.sum(xd, xo + (o * mid + m) * inner, inner);
                 od[oo + m] = accumulate ? od[oo + m] + (float) s : (float) s;
             }
         });
@@ -553,19 +550,6 @@ public final class CpuBackend implements Backend {
         for (; c < cols; c++) dd[di + c] += yd[yi + c] * (gd[gi + c] - sf);
     }
 
-    /** Σ of len floats, vector lanes accumulated in float then summed in double per call. */
-    private static double sum(float[] d, int at, int len) {
-        int i = 0;
-        double s = 0;
-        if (len >= L) {
-            FloatVector acc = FloatVector.zero(S);
-            for (; i <= len - L; i += L) acc = acc.add(FloatVector.fromArray(S, d, at + i));
-            s = acc.reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < len; i++) s += d[at + i];
-        return s;
-    }
-
     // ================================================================ rows
 
     @Override
@@ -573,7 +557,7 @@ public final class CpuBackend implements Backend {
         float[] od = out.data(), xd = x.data();
         int oo = out.offset(), xo = x.offset();
         par.forRange(rows, Math.max(1, ELEMENT_GRAIN / Math.max(cols, 1)), (part, from, to) -> {
-            for (int r = from; r < to; r++) od[oo + r] = (float) (scale * sum(xd, xo + r * cols, cols));
+            for (int r = from; r < to; r++) od[oo + r] = (float) (scale * Runs.sum(xd, xo + r * cols, cols));
         });
     }
 
@@ -658,7 +642,7 @@ public final class CpuBackend implements Backend {
             for (int r = from; r < to; r++) {
                 int di = dO + r * cols, yi = yo + r * cols, gi = go + r * cols;
                 if (log) { // dx = dy − softmax · Σ dy
-                    double s = sum(gd, gi, cols);
+                    double s = Runs.sum(gd, gi, cols);
                     for (int c = 0; c < cols; c++) dd[di + c] += (float) (gd[gi + c] - Math.exp(yd[yi + c]) * s);
                 } else { // dx = y · (dy − Σ dy·y)
                     softmaxBackwardRow(dd, di, yd, yi, gd, gi, cols);
@@ -693,7 +677,7 @@ public final class CpuBackend implements Backend {
     /** One row of LayerNorm forward: mean, biased variance (two passes), normalise, affine. */
     private static void layerNormRow(float[] yd, int yi, float[] md, int mi, float[] rd, int ri, float[] xd, int xi,
                                      float[] wd, int wo, float[] bd, int bo, int cols, float eps) {
-        float m = (float) (sum(xd, xi, cols) / cols);
+        float m = (float) (Runs.sum(xd, xi, cols) / cols);
         int c = 0;
         FloatVector acc = FloatVector.zero(S);
         for (; c <= cols - L; c += L) {
@@ -835,8 +819,8 @@ public final class CpuBackend implements Backend {
                 for (int a = 0; a < rank - 1; a++) src += idx[a] * oStride[a];
                 int dst = oo + o * innerLen;
                 if (innerStride == 1) {
-                    if (accumulate) addRun(od, dst, xd, src, innerLen);
-                    else moveRun(od, dst, xd, src, innerLen);
+                    if (accumulate) Runs.addRun(od, dst, xd, src, innerLen);
+                    else Runs.moveRun(od, dst, xd, src, innerLen);
                 } else if (accumulate) {
                     for (int i = 0; i < innerLen; i++) od[dst + i] += xd[src + i * innerStride];
                 } else {
@@ -881,32 +865,9 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    /** d[di + i] += s[si + i] for i < len. */
-    private static void addRun(float[] d, int di, float[] s, int si, int len) {
-        int i = 0;
-        for (; i <= len - L; i += L) {
-            FloatVector.fromArray(S, d, di + i).add(FloatVector.fromArray(S, s, si + i)).intoArray(d, di + i);
-        }
-        for (; i < len; i++) d[di + i] += s[si + i];
-    }
-
-    /**
-     * d[di : di+len] = s[si : si+len]. Short runs (an attention head's 16 floats when heads are split
-     * or merged) move as vectors: a System.arraycopy call costs more than the copy at that length.
-     */
-    private static void moveRun(float[] d, int di, float[] s, int si, int len) {
-        if (len >= 256) {
-            System.arraycopy(s, si, d, di, len);
-            return;
-        }
-        int i = 0;
-        for (; i <= len - L; i += L) FloatVector.fromArray(S, s, si + i).intoArray(d, di + i);
-        for (; i < len; i++) d[di + i] = s[si + i];
-    }
-
     private static void copyRun(float[] d, int di, float[] s, int si, int len, boolean acc) {
-        if (acc) addRun(d, di, s, si, len);
-        else moveRun(d, di, s, si, len);
+        if (acc) Runs.addRun(d, di, s, si, len);
+        else Runs.moveRun(d, di, s, si, len);
     }
 
     @Override
@@ -997,7 +958,7 @@ public final class CpuBackend implements Backend {
                             int xRow = xPlane + ih * g.w(), s = src + oh * g.ow();
                             if (g.stride() == 1) {
                                 int lo = Math.max(0, g.pad() - j), hi = Math.min(g.ow(), g.w() + g.pad() - j);
-                                if (hi > lo) addRun(xd, xRow + lo - g.pad() + j, cd, s + lo, hi - lo);
+                                if (hi > lo) Runs.addRun(xd, xRow + lo - g.pad() + j, cd, s + lo, hi - lo);
                                 continue;
                             }
                             for (int ow = 0; ow < g.ow(); ow++) {
@@ -1043,11 +1004,11 @@ public final class CpuBackend implements Backend {
         int r0 = Math.max(0, -di), r1 = Math.min(h, h - di), c0 = Math.max(0, -dj), c1 = Math.min(w, w - dj);
         if (r1 <= r0 || c1 <= c0) return;
         if (dj == 0) { // whole rows: one contiguous run
-            addRun(dx, x + (r0 + di) * w, dcol, s + r0 * w, (r1 - r0) * w);
+            Runs.addRun(dx, x + (r0 + di) * w, dcol, s + r0 * w, (r1 - r0) * w);
             return;
         }
         for (int row = r0; row < r1; row++) {
-            addRun(dx, x + (row + di) * w + dj + c0, dcol, s + row * w + c0, c1 - c0);
+            Runs.addRun(dx, x + (row + di) * w + dj + c0, dcol, s + row * w + c0, c1 - c0);
         }
     }
 

@@ -22,9 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * B is (k, n) or, transposed, stored (n, k).
  */
 final class Gemm {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = VectorMath.S;
     /** Lanes of one vector. */
-    static final int L = S.length();
+    static final int L = VectorMath.L;
     static final int MR = L >= 16 || "aarch64".equals(System.getProperty("os.arch")) ? 12 : 6;
     static final int NR = 2 * L;
     static final int KC = 256;

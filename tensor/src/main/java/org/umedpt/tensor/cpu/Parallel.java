@@ -35,6 +35,8 @@ final class Parallel implements AutoCloseable {
     private static final long SPIN_NANOS = 200_000;
     /** Enough chunks for the caller to absorb a descheduled worker's share, few enough to keep chunks large. */
     static final int CHUNKS_PER_THREAD = 4;
+    /** Elementwise work is split across threads only above this many elements (the kernels' common grain). */
+    static final int ELEMENT_GRAIN = 1 << 15;
 
     /** One loop: its body and range, the next chunk to claim and the chunks finished. */
     private static final class Job {

@@ -22,7 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorMath {
     private VectorMath() {}
 
+    /** The machine's preferred width: the species of every vector loop in this package. */
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lanes in a vector of {@link #S}. */
+    static final int L = S.length();
 
     private static final float X_MIN = -104f, X_MAX = 89f;
     private static final float LOG2E = 1.44269504088896341f;

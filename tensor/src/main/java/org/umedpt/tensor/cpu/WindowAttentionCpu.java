@@ -2,8 +2,10 @@ package org.umedpt.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.umedpt.tensor.Tensor;
+
+import static org.umedpt.tensor.cpu.VectorMath.L;
+import static org.umedpt.tensor.cpu.VectorMath.S;
 
 /**
  * The CPU kernels of fused Swin window attention ({@code Backend.windowAttentionForward/Backward};
@@ -39,8 +41,6 @@ import org.umedpt.tensor.Tensor;
  * <p>Not a reference: the unfused op chain (matmul, add, softmax, matmul) is, in the tests.
  */
 final class WindowAttentionCpu {
-    private static final VectorSpecies<Float> S = VectorMath.S;
-    private static final int L = S.length();
     /** The dbias pass is split across threads only above this many bias elements per part. */
     private static final int BIAS_GRAIN = 1024;
 
