@@ -34,7 +34,7 @@ import static org.umedpt.tensor.cpu.VectorMath.S;
  * <p>Vector loops run along N (scores, dP: Kᵀ or Vᵀ is transposed into a per-thread buffer first)
  * or along hd (P·V and the three gradient products, reading qkv rows in place). Each vector loop
  * is its own small method (C2's inlining budget: see DESIGN-NOTES "Vector API pitfalls"), and each
- * has a scalar tail doing the same fmas in the same order. Softmax is CpuBackend's row softmax,
+ * has a scalar tail doing the same fmas in the same order. Softmax is NormalizationCpu's row softmax,
  * operation for operation (VectorMath.exp in body and tail), so P equals the unfused op's P
  * bit for bit when S does.
  *
@@ -280,9 +280,9 @@ final class WindowAttentionCpu {
         }
     }
 
-    /** Row softmax in place, CpuBackend.softmaxForward's operations: max, e^(x − max) summed in double, · 1/Σ. */
+    /** Row softmax in place, NormalizationCpu.softmaxForward's operations: max, e^(x − max) summed in double, · 1/Σ. */
     private static void softmaxRow(float[] d, int at, int n) {
-        float max = CpuBackend.rowMax(d, at, n);
+        float max = NormalizationCpu.rowMax(d, at, n);
         int j = 0;
         double s = 0;
         for (; j <= n - L; j += L) {
@@ -315,7 +315,7 @@ final class WindowAttentionCpu {
         }
     }
 
-    /** One row of dS (overwritten): ds = p · (dp − Σ dp·p), the softmax backward of CpuBackend. */
+    /** One row of dS (overwritten): ds = p · (dp − Σ dp·p), the softmax backward of NormalizationCpu. */
     private static void dsRow(float[] sd, int si, float[] pd, int pi, float[] dp, int n) {
         int j = 0;
         FloatVector acc = FloatVector.zero(S);
