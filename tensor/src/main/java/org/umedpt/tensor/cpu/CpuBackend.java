@@ -27,6 +27,7 @@ public final class CpuBackend implements Backend {
     private final ElementwiseCpu elementwise;
     private final ReductionCpu reductions;
     private final NormalizationCpu normalization;
+    private final LayoutCpu layout;
 
     /** A backend using all available processors. */
     public CpuBackend() {
@@ -42,6 +43,7 @@ public final class CpuBackend implements Backend {
         this.elementwise = new ElementwiseCpu(par);
         this.reductions = new ReductionCpu(par);
         this.normalization = new NormalizationCpu(par);
+        this.layout = new LayoutCpu(par);
     }
 
     @Override
@@ -244,102 +246,28 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void permute(Tensor out, Tensor x, int[] shape, int[] perm, boolean accumulate) {
-        int rank = shape.length;
-        float[] od = out.data(), xd = x.data();
-        int oo = out.offset(), xo = x.offset();
-        int[] xStride = new int[rank];
-        for (int i = rank - 1, s = 1; i >= 0; i--) {
-            xStride[i] = s;
-            s *= shape[i];
-        }
-        int[] oShape = new int[rank], oStride = new int[rank]; // oStride: stride in x of each out axis
-        for (int i = 0; i < rank; i++) {
-            oShape[i] = shape[perm[i]];
-            oStride[i] = xStride[perm[i]];
-        }
-        int innerLen = rank == 0 ? 1 : oShape[rank - 1];
-        int innerStride = rank == 0 ? 1 : oStride[rank - 1];
-        int outerCount = x.size() / Math.max(innerLen, 1);
-        if (innerLen == 0) return;
-        par.forRange(outerCount, Math.max(1, ELEMENT_GRAIN / innerLen), (part, from, to) -> {
-            int[] idx = new int[Math.max(rank - 1, 0)];
-            // start index of `from` in the odometer over out axes [0, rank-1)
-            int rem = from;
-            for (int a = rank - 2; a >= 0; a--) {
-                idx[a] = rem % oShape[a];
-                rem /= oShape[a];
-            }
-            for (int o = from; o < to; o++) {
-                int src = xo;
-                for (int a = 0; a < rank - 1; a++) src += idx[a] * oStride[a];
-                int dst = oo + o * innerLen;
-                if (innerStride == 1) {
-                    if (accumulate) Runs.addRun(od, dst, xd, src, innerLen);
-                    else Runs.moveRun(od, dst, xd, src, innerLen);
-                } else if (accumulate) {
-                    for (int i = 0; i < innerLen; i++) od[dst + i] += xd[src + i * innerStride];
-                } else {
-                    for (int i = 0; i < innerLen; i++) od[dst + i] = xd[src + i * innerStride];
-                }
-                for (int a = rank - 2; a >= 0; a--) {
-                    if (++idx[a] < oShape[a]) break;
-                    idx[a] = 0;
-                }
-            }
-        });
+        layout.permute(out, x, shape, perm, accumulate);
     }
 
     @Override
     public void copyBlock(Tensor dst, int dstAxis, int dstStart, Tensor src, int srcAxis, int srcStart,
                           int outer, int len, int inner, boolean accumulate) {
-        float[] dd = dst.data(), sd = src.data();
-        int dO = dst.offset(), so = src.offset();
-        int run = len * inner;
-        par.forRange(outer, Math.max(1, ELEMENT_GRAIN / Math.max(run, 1)), (part, from, to) -> {
-            for (int o = from; o < to; o++) {
-                int d = dO + (o * dstAxis + dstStart) * inner, s = so + (o * srcAxis + srcStart) * inner;
-                copyRun(dd, d, sd, s, run, accumulate);
-            }
-        });
+        layout.copyBlock(dst, dstAxis, dstStart, src, srcAxis, srcStart, outer, len, inner, accumulate);
     }
 
     @Override
     public void roll(Tensor out, Tensor x, int b, int h, int w, int c, int shiftH, int shiftW, boolean accumulate) {
-        float[] od = out.data(), xd = x.data();
-        int oo = out.offset(), xo = x.offset();
-        int sh = Math.floorMod(shiftH, Math.max(h, 1)), sw = Math.floorMod(shiftW, Math.max(w, 1));
-        par.forRange(b * h, Math.max(1, ELEMENT_GRAIN / Math.max(1, w * c)), (part, from, to) -> {
-            for (int bi = from; bi < to; bi++) {
-                int n = bi / h, i = bi % h;
-                int oi = (i + sh) % h;
-                int srcRow = xo + (n * h + i) * w * c, dstRow = oo + (n * h + oi) * w * c;
-                // columns [0, w−sw) move to [sw, w); [w−sw, w) wrap to [0, sw)
-                copyRun(od, dstRow + sw * c, xd, srcRow, (w - sw) * c, accumulate);
-                copyRun(od, dstRow, xd, srcRow + (w - sw) * c, sw * c, accumulate);
-            }
-        });
-    }
-
-    private static void copyRun(float[] d, int di, float[] s, int si, int len, boolean acc) {
-        if (acc) Runs.addRun(d, di, s, si, len);
-        else Runs.moveRun(d, di, s, si, len);
+        layout.roll(out, x, b, h, w, c, shiftH, shiftW, accumulate);
     }
 
     @Override
     public void indexSelectRows(Tensor out, Tensor table, Tensor idx, int cols) {
-        float[] od = out.data(), td = table.data(), id = idx.data();
-        int oo = out.offset(), to = table.offset(), io = idx.offset();
-        for (int r = 0; r < idx.size(); r++) System.arraycopy(td, to + (int) id[io + r] * cols, od, oo + r * cols, cols);
+        layout.indexSelectRows(out, table, idx, cols);
     }
 
     @Override
     public void indexAddRows(Tensor dTable, Tensor idx, Tensor dY, int cols) {
-        float[] dd = dTable.data(), id = idx.data(), yd = dY.data();
-        int dO = dTable.offset(), io = idx.offset(), yo = dY.offset();
-        for (int r = 0; r < idx.size(); r++) {
-            int t = dO + (int) id[io + r] * cols, s = yo + r * cols;
-            for (int c = 0; c < cols; c++) dd[t + c] += yd[s + c];
-        }
+        layout.indexAddRows(dTable, idx, dY, cols);
     }
 
     // ================================================================ images
