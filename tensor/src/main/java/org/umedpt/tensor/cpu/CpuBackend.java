@@ -13,10 +13,13 @@ import static org.umedpt.tensor.cpu.VectorMath.L;
 import static org.umedpt.tensor.cpu.VectorMath.S;
 
 /**
- * The pure-Java backend and the reference for every other backend. GEMM is the packed,
- * Vector-API kernel in {@link Gemm}; the hot elementwise, row and image loops are vectorised or split
- * across the backend's own fixed pool of threads ({@link #CpuBackend(int)}). Every loop here is
- * plain and stride-free: tensors are contiguous.
+ * The pure-Java backend and the reference for every other backend. This class holds construction,
+ * the memory primitives, AdamW and GEMM (the packed Vector-API kernel in {@link Gemm}); every other
+ * primitive is a one-line delegation to its family's kernels: {@link ElementwiseCpu},
+ * {@link ReductionCpu}, {@link NormalizationCpu}, {@link WindowAttentionCpu}, {@link LayoutCpu} and
+ * {@link SpatialCpu}. The hot loops are vectorised or split across the backend's own fixed pool of
+ * threads ({@link #CpuBackend(int)}), which all families share. Every loop is plain and
+ * stride-free: tensors are contiguous.
  *
  * <p>Not thread-safe: one caller thread drives a backend at a time (it fans work out itself).
  */
@@ -184,12 +187,12 @@ public final class CpuBackend implements Backend {
         elementwise.binaryStrided(out, op, a, b, dims, strideA, strideB, accumulate);
     }
 
+    // ================================================================ reductions
+
     @Override
     public void reduceToMid(Tensor out, Tensor x, int outer, int mid, int inner, boolean accumulate) {
         reductions.reduceToMid(out, x, outer, mid, inner, accumulate);
     }
-
-    // ================================================================ rows
 
     @Override
     public void sumRows(Tensor out, Tensor x, int rows, int cols, float scale) {
@@ -210,6 +213,8 @@ public final class CpuBackend implements Backend {
     public void scatterRows(Tensor dX, Tensor idx, Tensor dY, int rows, int cols, int ignoreIndex) {
         reductions.scatterRows(dX, idx, dY, rows, cols, ignoreIndex);
     }
+
+    // ================================================================ softmax, window attention, LayerNorm
 
     @Override
     public void softmaxForward(Tensor y, Tensor x, int rows, int cols, boolean log) {
