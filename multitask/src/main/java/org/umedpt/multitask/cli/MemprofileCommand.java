@@ -1,5 +1,6 @@
 package org.umedpt.multitask.cli;
 
+import org.umedpt.tensor.io.AtomicFiles;
 import org.umedpt.multitask.InputException;
 import org.umedpt.multitask.train.MemoryPoint;
 import picocli.CommandLine.Command;
@@ -8,12 +9,10 @@ import picocli.CommandLine.Option;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -119,12 +118,6 @@ final class MemprofileCommand implements Callable<Integer> {
     }
 
     private static void writeAtomically(Path path, String text) {
-        try {
-            Path tmp = Files.createTempFile(path.toAbsolutePath().getParent(), path.getFileName().toString(), ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(path, text);
     }
 }

@@ -1,7 +1,7 @@
 package org.umedpt.multitask.report;
 
 import org.umedpt.multitask.transfer.Cell;
-import org.umedpt.multitask.transfer.Files2;
+import org.umedpt.tensor.io.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +39,7 @@ public final class Report {
 
     /** Writes the report; returns the headline lines. {@code pretrainMetrics} may be null. */
     public static List<String> write(Path dir, List<Cell> cells, Path pretrainMetrics, String title) {
-        Files2.writeAtomically(dir.resolve("results.csv"), csv(cells));
+        AtomicFiles.write(dir.resolve("results.csv"), csv(cells));
         List<Summary.Point> points = Summary.of(cells);
         List<Headline.Line> head = Headline.of(points);
         Set<String> tasks = new LinkedHashSet<>();
@@ -54,7 +54,7 @@ public final class Report {
             Charts.pretrainLoss(dir.resolve("pretrain-loss.png"), pretrainMetrics);
             pngs.add("pretrain-loss.png");
         }
-        Files2.writeAtomically(dir.resolve("report.md"), markdown(title, points, head, pngs));
+        AtomicFiles.write(dir.resolve("report.md"), markdown(title, points, head, pngs));
         return head.stream().map(Headline.Line::text).toList();
     }
 

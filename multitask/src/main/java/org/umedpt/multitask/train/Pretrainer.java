@@ -1,5 +1,6 @@
 package org.umedpt.multitask.train;
 
+import org.umedpt.tensor.io.AtomicFiles;
 import org.umedpt.multitask.InputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,10 +23,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -354,18 +353,8 @@ public final class Pretrainer {
         }
     }
 
-    /** Writes a text file via a temp file in the same folder and a rename. */
+    /** Writes a text file atomically (temp file in the same folder, then a rename). */
     static void writeAtomically(Path p, String text) {
-        try {
-            Path tmp = Files.createTempFile(p.toAbsolutePath().getParent(), p.getFileName().toString(), ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + p + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(p, text);
     }
 }

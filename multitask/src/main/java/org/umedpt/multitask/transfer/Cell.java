@@ -1,5 +1,6 @@
 package org.umedpt.multitask.transfer;
 
+import org.umedpt.tensor.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,7 +50,7 @@ public record Cell(Key key, String encoderId, int trainCount, String metric, Map
     }
 
     public void write(Path studyDir) {
-        Files2.writeAtomically(studyDir.resolve(key.file()), toJson());
+        AtomicFiles.write(studyDir.resolve(key.file()), toJson());
     }
 
     /** Reads a cell file; a file that does not parse names itself and what it expected. */

@@ -1,5 +1,6 @@
 package org.umedpt.multitask.transfer;
 
+import org.umedpt.tensor.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -90,7 +91,7 @@ public final class Subsets {
         s.shortfalls().forEach(notes::add);
         ArrayNode ix = n.putArray("indices");
         for (int i : s.indices()) ix.add(i);
-        Files2.writeAtomically(file, n.toPrettyString());
+        AtomicFiles.write(file, n.toPrettyString());
     }
 
     /** The file name of a subset inside {@code DIR/splits/}. */

@@ -15,10 +15,8 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -161,8 +159,7 @@ public final class SafeTensors {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
         try {
-            if (dir != null) Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
+            Path tmp = AtomicFiles.tempBeside(abs);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
                 head.putLong(padded).put(json);
@@ -183,11 +180,7 @@ public final class SafeTensors {
                 Files.deleteIfExists(tmp);
                 throw e;
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.moveOver(tmp, abs);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write safetensors file " + path + ": " + e.getMessage(), e);
         }
