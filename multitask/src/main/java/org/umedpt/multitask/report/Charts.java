@@ -3,11 +3,12 @@ package org.umedpt.multitask.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.umedpt.multitask.transfer.Files2;
+import org.umedpt.tensor.io.AtomicFiles;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -105,12 +106,17 @@ public final class Charts {
         write(png, ch);
     }
 
+    /** The chart as {@code png} and, beside it, the same chart as SVG (text: it can go into a repository or a paper). */
     private static void write(Path png, XYChart ch) {
         // ImageIO's stream cache would put a temp file in java.io.tmpdir: the demo writes nothing
         // outside its folder (a JDK-wide switch; the bytes are in memory anyway)
         javax.imageio.ImageIO.setUseCache(false);
+        Path svg = png.resolveSibling(png.getFileName().toString().replaceFirst("\\.png$", "") + ".svg");
         try {
-            Files2.writeAtomically(png, BitmapEncoder.getBitmapBytes(ch, BitmapEncoder.BitmapFormat.PNG));
+            AtomicFiles.write(png, BitmapEncoder.getBitmapBytes(ch, BitmapEncoder.BitmapFormat.PNG));
+            java.io.ByteArrayOutputStream vector = new java.io.ByteArrayOutputStream();
+            VectorGraphicsEncoder.saveVectorGraphic(ch, vector, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            AtomicFiles.write(svg, vector.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot render " + png + ": " + e.getMessage(), e);
         }

@@ -87,6 +87,8 @@ class ReportTest {
             assertTrue(md.contains("](" + png + ")"), md);
             BufferedImage img = ImageIO.read(dir.resolve(png).toFile());
             assertNotNull(img, png + " decodes");
+            String svg = Files.readString(dir.resolve(png.replace(".png", ".svg")));
+            assertTrue(svg.contains("<svg") && svg.strip().endsWith("</svg>"), png + ": its SVG twin is a whole SVG document");
             assertEquals(720, img.getWidth());
         }
     }
