@@ -1,5 +1,6 @@
 package org.umedpt.kernels;
 
+import org.umedpt.kernels.launch.AttentionKernels;
 import org.umedpt.kernels.launch.ElementwiseKernels;
 import org.umedpt.kernels.launch.Im2colKernels;
 import org.umedpt.kernels.launch.LayerNormKernels;
@@ -32,16 +33,17 @@ import java.util.Map;
  * checks every kernel against the CPU on real shapes, and it is the thin layer to replace when
  * tensors get device storage (then each method keeps its launcher call and loses its copies).
  *
- * <p>A few primitives run on the CPU backend ({@link #CPU_FALLBACK}): the dropout mask, whose random
- * stream must be the CPU's {@link Rng} (a device generator would give other masks), and fused window
- * attention, which has no CUDA kernel yet (tensors live in Java arrays, so the CPU kernel reads them
- * as they are; the values are the CPU backend's by definition).
+ * <p>One primitive runs on the CPU backend ({@link #CPU_FALLBACK}): the dropout mask, whose random
+ * stream must be the CPU's {@link Rng} (a device generator would give other masks). Fused window
+ * attention runs {@code attention.cu}, except the backward of Swin v2's cosine form (no kernel yet)
+ * and a backward without a qkv gradient, which go to the CPU. Its dbias is summed with
+ * {@code atomicAdd}: not bit-stable from run to run on a GPU, unlike the CPU's.
  *
  * <p>Not thread-safe: one caller drives a backend at a time.
  */
 public final class CudaBackend implements Backend {
     /** The primitives that still run on the CPU. */
-    public static final List<String> CPU_FALLBACK = List.of("dropoutMask", "windowAttentionForward", "windowAttentionBackward");
+    public static final List<String> CPU_FALLBACK = List.of("dropoutMask");
 
     private final CudaContext ctx;
     private final DeviceApi api;
@@ -355,13 +357,27 @@ public final class CudaBackend implements Backend {
     @Override
     public void windowAttentionForward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int windows, int tokens,
                                        int heads, int headDim, int maskWindows, float scale) {
-        cpu.windowAttentionForward(o, p, qkv, bias, mask, tau, windows, tokens, heads, headDim, maskWindows, scale);
+        if (windows == 0) return;
+        try (Staged s = stage()) {
+            long qp = s.in(qkv), bp = s.in(bias), mp = mask == null ? 0 : s.in(mask), tp = tau == null ? 0 : s.in(tau);
+            AttentionKernels.forward(ctx, s.out(o), s.out(p), qp, bp, mp, tp, windows, heads, tokens, headDim, maskWindows, scale);
+        }
     }
 
     @Override
     public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
                                         int windows, int tokens, int heads, int headDim, float scale) {
-        cpu.windowAttentionBackward(dQkv, dBias, dTau, dS, dO, p, qkv, tau, windows, tokens, heads, headDim, scale);
+        // the kernel is Swin v1's and always writes d(qkv): the cosine form and a qkv without
+        // gradient stay on the CPU (dS is scratch either way: the kernel keeps it in shared memory)
+        if (tau != null || dQkv == null) {
+            cpu.windowAttentionBackward(dQkv, dBias, dTau, dS, dO, p, qkv, tau, windows, tokens, heads, headDim, scale);
+            return;
+        }
+        if (windows == 0) return;
+        try (Staged s = stage()) {
+            long gp = s.in(dO), pp = s.in(p), qp = s.in(qkv);
+            AttentionKernels.backward(ctx, s.inOut(dQkv), dBias == null ? 0 : s.inOut(dBias), gp, pp, qp, windows, heads, tokens, headDim, scale);
+        }
     }
 
     // ------------------------------------------------------------ layout

@@ -279,6 +279,34 @@ abstract class BackendParityCases {
         }
     }
 
+    /** (windows, N, heads, hd, maskWindows): Swin v1's 49 tokens and v2's 64 with hd 32, and an odd small case. */
+    int[][] ATTENTION = {{4, 9, 2, 4, 2}, {4, 49, 2, 32, 2}, {2, 64, 1, 32, 1}};
+
+    @Test
+    void fusedWindowAttention() {
+        for (int[] a : ATTENTION) {
+            int w = a[0], n = a[1], heads = a[2], hd = a[3], nw = a[4], c = heads * hd;
+            Tensor qkv = rand(w, n, 3 * c), bias = rand(heads, n, n), tau = Tensor.uniform(rng, 5f, 20f, heads);
+            Tensor mask = Tensor.zeros(nw, n, n);
+            for (int i = 0; i < mask.size(); i++) if (rng.nextFloat() < 0.3f) mask.data()[i] = -100f;
+            for (Tensor m : new Tensor[] {null, mask}) {
+                for (Tensor t : new Tensor[] {null, tau}) {
+                    String what = "windowAttention " + w + "x" + n + " heads=" + heads + " hd=" + hd + (m == null ? "" : " masked")
+                            + (t == null ? "" : " cosine");
+                    float scale = (float) (1 / Math.sqrt(hd));
+                    both(what, 1e-5, new Tensor[] {poisoned(w, n, c), poisoned(w, heads, n, n)},
+                            (b, o) -> b.windowAttentionForward(o[0], o[1], qkv, bias, m, t, w, n, heads, hd, nw, scale));
+                    if (t != null) continue; // the cosine backward runs on the CPU in both backends
+                    Tensor o = Tensor.zeros(w, n, c), p = Tensor.zeros(w, heads, n, n), dO = rand(w, n, c);
+                    cpu.windowAttentionForward(o, p, qkv, bias, m, null, w, n, heads, hd, nw, scale);
+                    both(what + " backward", 1e-5, new Tensor[] {rand(w, n, 3 * c), rand(heads, n, n)},
+                            (b, out) -> b.windowAttentionBackward(out[0], out[1], null, Tensor.zeros(w, heads, n, n), dO, p, qkv, null, w, n, heads,
+                                    hd, scale));
+                }
+            }
+        }
+    }
+
     @Test
     void adamW() {
         for (int n : SIZES) {
