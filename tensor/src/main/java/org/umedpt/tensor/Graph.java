@@ -157,7 +157,7 @@ public final class Graph implements AutoCloseable {
             gr.checkAlive();
             return gr;
         }
-        gr = (t.isOpOutput() || t.isArena()) ? zeros(t.shape()) : Tensor.zeros(t.shape());
+        gr = gradientInArena(t) ? zeros(t.shape()) : Tensor.zeros(t.shape());
         t.setGrad(gr);
         return gr;
     }
@@ -170,12 +170,17 @@ public final class Graph implements AutoCloseable {
      */
     public void gradAsView(Tensor out, Tensor in) {
         Tensor dy = out.grad();
-        if (in.grad() == null && dy.block() != null && (in.isOpOutput() || in.isArena())) {
+        if (in.grad() == null && dy.block() != null && gradientInArena(in)) {
             in.setGrad(dy.takeBlockAs(in.shape()));
             out.setGrad(null);
             return;
         }
         backend.axpy(gradFor(in), 1f, dy);
+    }
+
+    /** Op outputs and arena tensors keep their gradient in the arena; heap leaves (parameters) on the heap. */
+    private static boolean gradientInArena(Tensor t) {
+        return t.isOpOutput() || t.isArena();
     }
 
     /** Backpropagates from a scalar {@code loss} (seed gradient 1). */

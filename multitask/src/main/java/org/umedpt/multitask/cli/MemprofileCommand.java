@@ -77,8 +77,8 @@ final class MemprofileCommand implements Callable<Integer> {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f |%n", f[0], f[1], mib(f[2]), mib(f[3]), mib(f[4]),
                     mib(f[5]), mib(f[6])));
         }
-        writeAtomically(out.resolve("memprofile.csv"), csv.toString());
-        writeAtomically(out.resolve("memprofile.md"), md.toString());
+        AtomicFiles.write(out.resolve("memprofile.csv"), csv.toString());
+        AtomicFiles.write(out.resolve("memprofile.md"), md.toString());
         System.out.print(md);
         return 0;
     }
@@ -117,7 +117,4 @@ final class MemprofileCommand implements Callable<Integer> {
         return Long.parseLong(bytes) / 1048576.0;
     }
 
-    private static void writeAtomically(Path path, String text) {
-        AtomicFiles.write(path, text);
-    }
 }

@@ -77,14 +77,12 @@ final class TransferCommand implements Callable<Integer> {
         FineTuner.Options d = FineTuner.Options.defaults();
         if (steps != null) {
             if (steps < 1) throw new InputException("--steps must be >= 1, got " + steps);
-            return new FineTuner.Options(d.epochs(), steps, steps, d.lr(), d.headLr(), d.weightDecay(), d.warmupFraction(), Math.max(1, steps / 2),
-                    d.patience(), d.evalBatch());
+            return d.withBudget(steps, steps, Math.max(1, steps / 2));
         }
         if (maxSteps != null && maxSteps < 1) throw new InputException("--max-steps must be >= 1, got " + maxSteps);
         if (evalEvery != null && evalEvery < 1) throw new InputException("--eval-every must be >= 1, got " + evalEvery);
         int max = maxSteps == null ? d.maxSteps() : maxSteps;
-        return new FineTuner.Options(d.epochs(), Math.min(d.minSteps(), max), max, d.lr(), d.headLr(), d.weightDecay(), d.warmupFraction(),
-                evalEvery == null ? d.evalEvery() : evalEvery, d.patience(), d.evalBatch());
+        return d.withBudget(Math.min(d.minSteps(), max), max, evalEvery == null ? d.evalEvery() : evalEvery);
     }
 
     @Override

@@ -124,7 +124,7 @@ public final class Pretrainer {
             d.skipped().forEach((k, v) -> line.append(" skipped.").append(k.replaceAll("[^A-Za-z0-9]+", "_")).append('=').append(v));
             stdout.println(line);
         }
-        writeAtomically(out.resolve(RUN), JSON.createObjectNode().put("rounds", tr.rounds()).put("warmup", tr.warmup()).put("manifest", options.manifest().toString()).toPrettyString());
+        AtomicFiles.write(out.resolve(RUN), JSON.createObjectNode().put("rounds", tr.rounds()).put("warmup", tr.warmup()).put("manifest", options.manifest().toString()).toPrettyString());
 
         final Manifest.Training t = tr;
         ExecutorService loaders = Executors.newFixedThreadPool(t.loaderThreads(), r -> {
@@ -252,7 +252,7 @@ public final class Pretrainer {
         meta.put("config", configJson(cfg));
         meta.put("rounds", Long.toString(trainer.stepsDone()));
         Weights.save(out.resolve(ENCODER), shared.encoder, meta);
-        writeAtomically(out.resolve(SUMMARY), summary(m, t, data, lastEval, trainer.stepsDone()));
+        AtomicFiles.write(out.resolve(SUMMARY), summary(m, t, data, lastEval, trainer.stepsDone()));
         stdout.println("done rounds=" + trainer.stepsDone() + " encoder=" + out.resolve(ENCODER) + " summary=" + out.resolve(SUMMARY));
         return trainer.stepsDone();
     }
@@ -347,14 +347,10 @@ public final class Pretrainer {
                 java.util.regex.Matcher mm = r.matcher(line);
                 if (mm.find() && Long.parseLong(mm.group(1)) <= done) keep.add(line);
             }
-            writeAtomically(p, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
+            AtomicFiles.write(p, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + p + ": " + e.getMessage(), e);
         }
     }
 
-    /** Writes a text file atomically (temp file in the same folder, then a rename). */
-    static void writeAtomically(Path p, String text) {
-        AtomicFiles.write(p, text);
-    }
 }

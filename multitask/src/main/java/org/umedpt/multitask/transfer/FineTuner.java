@@ -40,6 +40,11 @@ public final class FineTuner {
             return new Options(20, 60, 400, 2e-4f, 2e-3f, 0.05f, 0.1f, 20, 4, 64);
         }
 
+        /** These options with another step budget and validation interval. */
+        public Options withBudget(int minSteps, int maxSteps, int evalEvery) {
+            return new Options(epochs, minSteps, maxSteps, lr, headLr, weightDecay, warmupFraction, evalEvery, patience, evalBatch);
+        }
+
         public int steps(int n, int batch) {
             return Math.max(minSteps, Math.min(maxSteps, epochs * ((n + batch - 1) / batch)));
         }
