@@ -2,6 +2,7 @@ package org.umedpt.bench;
 
 import org.umedpt.kernels.CudaBackend;
 import org.umedpt.kernels.CudaUnavailableException;
+import org.umedpt.kernels.DeviceMemory;
 import org.umedpt.multitask.data.SyntheticTasks;
 import org.umedpt.multitask.head.SharedBlocks;
 import org.umedpt.multitask.task.Task;
@@ -20,14 +21,17 @@ import java.util.List;
  * has type i mod 3: classification, segmentation, detection) on a backend chosen by name, then the
  * memory for several task counts. Prints markdown rows:
  * <pre>
- * | device | config | px | tasks | batch/task | ms/round | img/s | host arena peak MiB | device scratch peak MiB | device used MiB |
+ * | device | config | px | tasks | batch/task | rounds | ms/round | img/s | host arena peak MiB | device reserved MiB | device used MiB | MiB up/round | MiB down/round |
  * </pre>
  * Arguments ({@code --name value}): device (cuda), config (nano), px (112), batch (8), tasks (3),
  * steps (3), warmup (1), memory-tasks (empty: skip; e.g. 1,2,4,8,16), max-seconds (300: stop
  * timing when exceeded, reporting the rounds done).
  *
- * <p>While the CUDA backend stages tensors through the device per primitive, its speed is bounded
- * by host-device copies, and "device used" is the staging scratch, not a resident model.
+ * <p>"device reserved" is what the CUDA backend's memory holds (the mirrored graph arena, the
+ * parameters, gradients, optimizer state, batches, cached tables); "device used" is cuMemGetInfo's
+ * total − free (that plus cuBLAS's workspace and the CUDA context). The traffic columns are the
+ * host↔device copies per timed round: the batches going up and the losses coming down, if tensors
+ * stay resident.
  */
 public final class GpuBench {
     private GpuBench() {}
@@ -51,8 +55,8 @@ public final class GpuBench {
         double maxSeconds = Double.parseDouble(arg(args, "max-seconds", "300"));
         String memoryTasks = arg(args, "memory-tasks", "");
         System.out.println("| device | config | px | tasks | batch/task | rounds | ms/round | img/s | host arena peak MiB "
-                + "| device scratch peak MiB | device used MiB |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| device reserved MiB | device used MiB | MiB up/round | MiB down/round |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         try {
             point(device, config, cfg, px, batch, tasks, steps, warmup, maxSeconds);
             if (!memoryTasks.isEmpty()) {
@@ -85,6 +89,7 @@ public final class GpuBench {
             }
             double[] ms = new double[steps];
             int done = 0;
+            DeviceMemory.Stats before = backend instanceof CudaBackend c ? c.memoryStats() : null;
             while (done < steps && (System.nanoTime() - start) / 1e9 < maxSeconds) {
                 long t0 = System.nanoTime();
                 trainer.step();
@@ -97,14 +102,17 @@ public final class GpuBench {
                 Arrays.sort(d);
                 med = d[done / 2];
             }
-            double scratch = Double.NaN, used = Double.NaN;
+            double reserved = Double.NaN, used = Double.NaN, up = Double.NaN, down = Double.NaN;
             if (backend instanceof CudaBackend c) {
-                scratch = c.scratch().highWaterBytes() / 1048576.0;
+                DeviceMemory.Stats after = c.memoryStats();
+                reserved = after.reservedBytes() / 1048576.0;
                 long[] info = c.context().api().memGetInfo();
                 used = (info[1] - info[0]) / 1048576.0;
+                up = (after.uploadedBytes() - before.uploadedBytes()) / 1048576.0 / Math.max(1, done);
+                down = (after.downloadedBytes() - before.downloadedBytes()) / 1048576.0 / Math.max(1, done);
             }
-            System.out.printf("| %s | %s | %d | %d | %d | %d | %.0f | %.2f | %.0f | %.0f | %.0f |%n", device, config, px, n, batch, done, med,
-                    n * batch * 1000 / med, trainer.arena().highWaterBytes() / 1048576.0, scratch, used);
+            System.out.printf("| %s | %s | %d | %d | %d | %d | %.0f | %.2f | %.0f | %.0f | %.0f | %.2f | %.2f |%n", device, config, px, n, batch, done,
+                    med, n * batch * 1000 / med, trainer.arena().highWaterBytes() / 1048576.0, reserved, used, up, down);
         }
     }
 }

@@ -17,21 +17,16 @@ import org.umedpt.tensor.Tensor;
 import org.umedpt.tensor.UnaryOp;
 import org.umedpt.tensor.cpu.CpuBackend;
 
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The {@link Backend} on a CUDA device: cuBLAS for GEMM, the kernels of {@code kernels/src/main/cuda}
  * for the rest, with CpuBackend's semantics (the parity reference).
  *
- * <p><b>Staging.</b> Tensors still live in Java arrays (the {@code Tensor} class has no device
- * storage yet), so each primitive uploads its inputs into a device scratch arena, launches, and
- * downloads its outputs; the scratch arena resets after every primitive, and after the first call
- * of the largest size it allocates nothing more. This is correct but bounded by PCIe copies: it
- * checks every kernel against the CPU on real shapes, and it is the thin layer to replace when
- * tensors get device storage (then each method keeps its launcher call and loses its copies).
+ * <p><b>Memory.</b> Tensors stay on the device between primitives ({@link DeviceMemory}): a
+ * primitive asks for its inputs' device addresses (uploaded only if host code changed them since)
+ * and its outputs' (marked newer than the host copy); host code that reads a tensor downloads it
+ * then. All launches and copies are on one stream, so a primitive returns before its kernel ends.
  *
  * <p>One primitive runs on the CPU backend ({@link #CPU_FALLBACK}): the dropout mask, whose random
  * stream must be the CPU's {@link Rng} (a device generator would give other masks). Fused window
@@ -47,7 +42,7 @@ public final class CudaBackend implements Backend {
 
     private final CudaContext ctx;
     private final DeviceApi api;
-    private final DeviceArena scratch;
+    private final DeviceMemory mem;
     private final CpuBackend cpu;
     private final boolean tf32;
     private boolean closed;
@@ -59,7 +54,7 @@ public final class CudaBackend implements Backend {
     public CudaBackend(CudaContext ctx, boolean tf32) {
         this.ctx = ctx;
         this.api = ctx.api();
-        this.scratch = new DeviceArena(api, 0);
+        this.mem = new DeviceMemory(api, ctx.stream());
         this.cpu = new CpuBackend(1);
         this.tf32 = tf32;
     }
@@ -73,9 +68,9 @@ public final class CudaBackend implements Backend {
         return ctx;
     }
 
-    /** The per-primitive device scratch arena (stats: high water, device allocations). */
-    public DeviceArena scratch() {
-        return scratch;
+    /** Device allocations, reserved bytes and host↔device traffic so far. */
+    public DeviceMemory.Stats memoryStats() {
+        return mem.stats();
     }
 
     @Override
@@ -88,109 +83,27 @@ public final class CudaBackend implements Backend {
         return 1;
     }
 
-    // ------------------------------------------------------------ staging
-
-    /**
-     * The device copies of one primitive's tensors. Tensors are keyed by their array and offset, so
-     * an output that is also an input ({@code out may be x}) has one device copy.
-     */
-    private final class Staged implements AutoCloseable {
-        private final Map<float[], Map<Integer, Long>> copies = new IdentityHashMap<>();
-        private final List<Tensor> writeBack = new ArrayList<>();
-        private final List<Long> writeBackPtr = new ArrayList<>();
-
-        private Long known(Tensor t) {
-            Map<Integer, Long> m = copies.get(t.data());
-            return m == null ? null : m.get(t.offset());
-        }
-
-        private long place(Tensor t, boolean upload) {
-            Long p = known(t);
-            if (p != null) return p;
-            long ptr = scratch.allocate((long) t.size() * Float.BYTES).ptr();
-            if (upload) api.copyToDevice(ptr, t.data(), t.offset(), t.size(), ctx.stream());
-            copies.computeIfAbsent(t.data(), k -> new java.util.HashMap<>()).put(t.offset(), ptr);
-            return ptr;
-        }
-
-        /** An input (0 for null). */
-        long in(Tensor t) {
-            return t == null ? 0 : place(t, true);
-        }
-
-        /** An output the kernel overwrites fully: not uploaded, downloaded at the end. */
-        long out(Tensor t) {
-            if (t == null) return 0;
-            long p = place(t, false);
-            addWriteBack(t, p);
-            return p;
-        }
-
-        /** An output the kernel reads or only partly writes (accumulate, +=): uploaded and downloaded. */
-        long inOut(Tensor t) {
-            if (t == null) return 0;
-            long p = place(t, true);
-            addWriteBack(t, p);
-            return p;
-        }
-
-        private void addWriteBack(Tensor t, long p) {
-            for (Tensor w : writeBack) if (w.data() == t.data() && w.offset() == t.offset()) return;
-            writeBack.add(t);
-            writeBackPtr.add(p);
-        }
-
-        long ints(int[] values) {
-            long ptr = scratch.allocate((long) values.length * Integer.BYTES).ptr();
-            api.copyToDevice(ptr, values, 0, values.length, ctx.stream());
-            return ptr;
-        }
-
-        @Override
-        public void close() {
-            try {
-                for (int i = 0; i < writeBack.size(); i++) {
-                    Tensor t = writeBack.get(i);
-                    api.copyToHost(t.data(), t.offset(), writeBackPtr.get(i), t.size(), ctx.stream());
-                }
-            } finally {
-                scratch.reset();
-            }
-        }
-    }
-
-    private Staged stage() {
-        if (closed) throw new IllegalStateException("CudaBackend is closed");
-        return new Staged();
-    }
-
     // ------------------------------------------------------------ memory
 
     @Override
     public void fill(Tensor out, float value) {
         if (out.size() == 0) return;
-        try (Staged s = stage()) {
-            ElementwiseKernels.fill(ctx, s.out(out), value, out.size());
-        }
+        ElementwiseKernels.fill(ctx, mem.write(out, true), value, out.size());
     }
 
     @Override
     public void copy(Tensor out, Tensor x) {
         if (x.size() == 0) return;
-        try (Staged s = stage()) {
-            long src = s.in(x);
-            long dst = s.out(out);
-            if (dst != src) api.copyDeviceToDevice(dst, src, (long) x.size() * Float.BYTES, ctx.stream());
-        }
+        long src = mem.read(x);
+        long dst = mem.write(out, true);
+        if (dst != src) api.copyDeviceToDevice(dst, src, (long) x.size() * Float.BYTES, ctx.stream());
     }
 
     @Override
     public void axpy(Tensor y, float alpha, Tensor x) {
         if (x.size() == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x);
-            ElementwiseKernels.axpy(ctx, s.inOut(y), alpha, xp, x.size());
-        }
+        long xp = mem.read(x);
+        ElementwiseKernels.axpy(ctx, mem.write(y, false), alpha, xp, x.size());
     }
 
     @Override
@@ -208,18 +121,16 @@ public final class CudaBackend implements Backend {
     public void gemm(Tensor c, Tensor a, Tensor b, int batch, int m, int n, int k, boolean transA, boolean transB, float alpha, float beta,
                      long strideA, long strideB, long strideC) {
         if (batch == 0 || m == 0 || n == 0) return;
-        try (Staged s = stage()) {
-            long ap = s.in(a), bp = s.in(b);
-            long cp = beta == 0 ? s.out(c) : s.inOut(c);
-            if (k == 0) { // cuBLAS leaves C untouched for k = 0 only when beta = 1; be explicit
-                if (beta == 0) ElementwiseKernels.fill(ctx, cp, 0f, c.size());
-                else ElementwiseKernels.forward(ctx, cp, UnaryOp.SCALE, cp, c.size(), beta);
-                return;
-            }
-            int lda = transA ? m : k, ldb = transB ? k : n;
-            api.gemmStridedBatched(transB, transA, n, m, k, alpha, bp, ldb, strideB, ap, lda, strideA, beta, cp, n, strideC, batch, tf32,
-                    ctx.stream());
+        long ap = mem.read(a), bp = mem.read(b);
+        long cp = beta == 0 ? mem.write(c, true) : mem.write(c, false);
+        if (k == 0) { // cuBLAS leaves C untouched for k = 0 only when beta = 1; be explicit
+            if (beta == 0) ElementwiseKernels.fill(ctx, cp, 0f, c.size());
+            else ElementwiseKernels.forward(ctx, cp, UnaryOp.SCALE, cp, c.size(), beta);
+            return;
         }
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        api.gemmStridedBatched(transB, transA, n, m, k, alpha, bp, ldb, strideB, ap, lda, strideA, beta, cp, n, strideC, batch, tf32,
+                ctx.stream());
     }
 
     // ------------------------------------------------------------ elementwise
@@ -227,29 +138,23 @@ public final class CudaBackend implements Backend {
     @Override
     public void unary(Tensor out, UnaryOp op, Tensor x, float p) {
         if (x.size() == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x);
-            ElementwiseKernels.forward(ctx, s.out(out), op, xp, x.size(), p);
-        }
+        long xp = mem.read(x);
+        ElementwiseKernels.forward(ctx, mem.write(out, true), op, xp, x.size(), p);
     }
 
     @Override
     public void unaryBackward(Tensor dX, UnaryOp op, Tensor x, Tensor y, Tensor dY, float p) {
         if (x.size() == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x), yp = op.backwardUsesOutput() ? s.in(y) : 0, gp = s.in(dY);
-            ElementwiseKernels.backward(ctx, s.inOut(dX), op, xp, yp, gp, x.size(), p);
-        }
+        long xp = mem.read(x), yp = op.backwardUsesOutput() ? mem.read(y) : 0, gp = mem.read(dY);
+        ElementwiseKernels.backward(ctx, mem.write(dX, false), op, xp, yp, gp, x.size(), p);
     }
 
     @Override
     public void binary(Tensor out, BinaryOp op, Tensor a, Tensor b, int mid, int inner, boolean accumulate) {
         if (a.size() == 0) return;
-        try (Staged s = stage()) {
-            long ap = s.in(a), bp = s.in(b);
-            long op2 = accumulate ? s.inOut(out) : s.out(out);
-            ElementwiseKernels.binary(ctx, op2, op, ap, bp, a.size(), mid, inner, accumulate);
-        }
+        long ap = mem.read(a), bp = mem.read(b);
+        long op2 = accumulate ? mem.write(out, false) : mem.write(out, true);
+        ElementwiseKernels.binary(ctx, op2, op, ap, bp, a.size(), mid, inner, accumulate);
     }
 
     /**
@@ -261,20 +166,16 @@ public final class CudaBackend implements Backend {
         int n = 1;
         for (int d : dims) n *= d;
         if (n == 0) return;
-        try (Staged s = stage()) {
-            long ap = s.in(a), bp = s.in(b), dp = s.ints(ElementwiseKernels.stridedDims(dims, strideA, strideB));
-            long op2 = accumulate ? s.inOut(out) : s.out(out);
-            ElementwiseKernels.binaryStrided(ctx, op2, op, ap, bp, dp, n, accumulate);
-        }
+        long ap = mem.read(a), bp = mem.read(b), dp = mem.table(ElementwiseKernels.stridedDims(dims, strideA, strideB));
+        long op2 = accumulate ? mem.write(out, false) : mem.write(out, true);
+        ElementwiseKernels.binaryStrided(ctx, op2, op, ap, bp, dp, n, accumulate);
     }
 
     @Override
     public void reduceToMid(Tensor out, Tensor x, int outer, int mid, int inner, boolean accumulate) {
         if (mid == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x);
-            ReduceKernels.reduceToMid(ctx, accumulate ? s.inOut(out) : s.out(out), xp, outer, mid, inner, accumulate);
-        }
+        long xp = mem.read(x);
+        ReduceKernels.reduceToMid(ctx, accumulate ? mem.write(out, false) : mem.write(out, true), xp, outer, mid, inner, accumulate);
     }
 
     // ------------------------------------------------------------ rows
@@ -282,74 +183,58 @@ public final class CudaBackend implements Backend {
     @Override
     public void sumRows(Tensor out, Tensor x, int rows, int cols, float scale) {
         if (rows == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x);
-            ReduceKernels.sumRows(ctx, s.out(out), xp, rows, cols, scale);
-        }
+        long xp = mem.read(x);
+        ReduceKernels.sumRows(ctx, mem.write(out, true), xp, rows, cols, scale);
     }
 
     @Override
     public void maxRows(Tensor out, Tensor argmax, Tensor x, int rows, int cols) {
         if (rows == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x);
-            ReduceKernels.maxRows(ctx, s.out(out), s.out(argmax), xp, rows, cols);
-        }
+        long xp = mem.read(x);
+        ReduceKernels.maxRows(ctx, mem.write(out, true), mem.write(argmax, true), xp, rows, cols);
     }
 
     @Override
     public void gatherRows(Tensor out, Tensor x, Tensor idx, int rows, int cols, int ignoreIndex) {
         if (rows == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x), ip = s.in(idx);
-            ReduceKernels.gatherRows(ctx, s.out(out), xp, ip, rows, cols, ignoreIndex);
-        }
+        long xp = mem.read(x), ip = mem.read(idx);
+        ReduceKernels.gatherRows(ctx, mem.write(out, true), xp, ip, rows, cols, ignoreIndex);
     }
 
     @Override
     public void scatterRows(Tensor dX, Tensor idx, Tensor dY, int rows, int cols, int ignoreIndex) {
         if (rows == 0) return;
-        try (Staged s = stage()) {
-            long ip = s.in(idx), gp = s.in(dY);
-            ReduceKernels.scatterRows(ctx, s.inOut(dX), ip, gp, rows, cols, ignoreIndex);
-        }
+        long ip = mem.read(idx), gp = mem.read(dY);
+        ReduceKernels.scatterRows(ctx, mem.write(dX, false), ip, gp, rows, cols, ignoreIndex);
     }
 
     @Override
     public void softmaxForward(Tensor y, Tensor x, int rows, int cols, boolean log) {
         if (rows == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x);
-            SoftmaxKernels.forward(ctx, s.out(y), xp, rows, cols, log);
-        }
+        long xp = mem.read(x);
+        SoftmaxKernels.forward(ctx, mem.write(y, true), xp, rows, cols, log);
     }
 
     @Override
     public void softmaxBackward(Tensor dX, Tensor y, Tensor dY, int rows, int cols, boolean log) {
         if (rows == 0) return;
-        try (Staged s = stage()) {
-            long yp = s.in(y), gp = s.in(dY);
-            SoftmaxKernels.backward(ctx, s.inOut(dX), yp, gp, rows, cols, log);
-        }
+        long yp = mem.read(y), gp = mem.read(dY);
+        SoftmaxKernels.backward(ctx, mem.write(dX, false), yp, gp, rows, cols, log);
     }
 
     @Override
     public void layerNormForward(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, int rows, int cols, float eps) {
         if (rows == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x), wp = s.in(w), bp = s.in(b);
-            LayerNormKernels.forward(ctx, s.out(y), s.out(mean), s.out(rstd), xp, wp, bp, rows, cols, eps);
-        }
+        long xp = mem.read(x), wp = mem.read(w), bp = mem.read(b);
+        LayerNormKernels.forward(ctx, mem.write(y, true), mem.write(mean, true), mem.write(rstd, true), xp, wp, bp, rows, cols, eps);
     }
 
     @Override
     public void layerNormBackward(Tensor dX, Tensor dW, Tensor dB, Tensor dY, Tensor x, Tensor mean, Tensor rstd, Tensor w, int rows,
                                   int cols) {
         if (rows == 0) return;
-        try (Staged s = stage()) {
-            long gp = s.in(dY), xp = s.in(x), mp = s.in(mean), rp = s.in(rstd), wp = s.in(w);
-            LayerNormKernels.backward(ctx, s.inOut(dX), s.inOut(dW), s.inOut(dB), gp, xp, mp, rp, wp, rows, cols);
-        }
+        long gp = mem.read(dY), xp = mem.read(x), mp = mem.read(mean), rp = mem.read(rstd), wp = mem.read(w);
+        LayerNormKernels.backward(ctx, mem.write(dX, false), mem.write(dW, false), mem.write(dB, false), gp, xp, mp, rp, wp, rows, cols);
     }
 
     // ------------------------------------------------------------ attention
@@ -358,10 +243,8 @@ public final class CudaBackend implements Backend {
     public void windowAttentionForward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int windows, int tokens,
                                        int heads, int headDim, int maskWindows, float scale) {
         if (windows == 0) return;
-        try (Staged s = stage()) {
-            long qp = s.in(qkv), bp = s.in(bias), mp = mask == null ? 0 : s.in(mask), tp = tau == null ? 0 : s.in(tau);
-            AttentionKernels.forward(ctx, s.out(o), s.out(p), qp, bp, mp, tp, windows, heads, tokens, headDim, maskWindows, scale);
-        }
+        long qp = mem.read(qkv), bp = mem.read(bias), mp = mask == null ? 0 : mem.read(mask), tp = tau == null ? 0 : mem.read(tau);
+        AttentionKernels.forward(ctx, mem.write(o, true), mem.write(p, true), qp, bp, mp, tp, windows, heads, tokens, headDim, maskWindows, scale);
     }
 
     @Override
@@ -374,10 +257,8 @@ public final class CudaBackend implements Backend {
             return;
         }
         if (windows == 0) return;
-        try (Staged s = stage()) {
-            long gp = s.in(dO), pp = s.in(p), qp = s.in(qkv);
-            AttentionKernels.backward(ctx, s.inOut(dQkv), dBias == null ? 0 : s.inOut(dBias), gp, pp, qp, windows, heads, tokens, headDim, scale);
-        }
+        long gp = mem.read(dO), pp = mem.read(p), qp = mem.read(qkv);
+        AttentionKernels.backward(ctx, mem.write(dQkv, false), dBias == null ? 0 : mem.write(dBias, false), gp, pp, qp, windows, heads, tokens, headDim, scale);
     }
 
     // ------------------------------------------------------------ layout
@@ -385,50 +266,40 @@ public final class CudaBackend implements Backend {
     @Override
     public void permute(Tensor out, Tensor x, int[] shape, int[] perm, boolean accumulate) {
         if (x.size() == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x), dims = s.ints(LayoutKernels.permuteDims(shape, perm));
-            LayoutKernels.permute(ctx, accumulate ? s.inOut(out) : s.out(out), xp, dims, x.size(), accumulate);
-        }
+        long xp = mem.read(x), dims = mem.table(LayoutKernels.permuteDims(shape, perm));
+        LayoutKernels.permute(ctx, accumulate ? mem.write(out, false) : mem.write(out, true), xp, dims, x.size(), accumulate);
     }
 
     @Override
     public void copyBlock(Tensor dst, int dstAxis, int dstStart, Tensor src, int srcAxis, int srcStart, int outer, int len, int inner,
                           boolean accumulate) {
         if ((long) outer * len * inner == 0) return;
-        try (Staged s = stage()) {
-            long sp = s.in(src);
-            // the rest of dst keeps its values: always uploaded
-            LayoutKernels.copyBlock(ctx, s.inOut(dst), dstAxis, dstStart, sp, srcAxis, srcStart, outer, len, inner, accumulate);
-        }
+        long sp = mem.read(src);
+        // the rest of dst keeps its values: always uploaded
+        LayoutKernels.copyBlock(ctx, mem.write(dst, false), dstAxis, dstStart, sp, srcAxis, srcStart, outer, len, inner, accumulate);
     }
 
     @Override
     public void roll(Tensor out, Tensor x, int b, int h, int w, int c, int shiftH, int shiftW, boolean accumulate) {
         if (x.size() == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x);
-            LayoutKernels.roll(ctx, accumulate ? s.inOut(out) : s.out(out), xp, b, h, w, c, shiftH, shiftW, accumulate);
-        }
+        long xp = mem.read(x);
+        LayoutKernels.roll(ctx, accumulate ? mem.write(out, false) : mem.write(out, true), xp, b, h, w, c, shiftH, shiftW, accumulate);
     }
 
     @Override
     public void indexSelectRows(Tensor out, Tensor table, Tensor idx, int cols) {
         if (idx.size() == 0) return;
-        try (Staged s = stage()) {
-            long tp = s.in(table), ip = s.in(idx);
-            // out may be larger than idx.size·cols: its other elements keep their values
-            long op = out.size() == idx.size() * cols ? s.out(out) : s.inOut(out);
-            LayoutKernels.indexSelectRows(ctx, op, tp, ip, idx.size(), cols);
-        }
+        long tp = mem.read(table), ip = mem.read(idx);
+        // out may be larger than idx.size·cols: its other elements keep their values
+        long op = out.size() == idx.size() * cols ? mem.write(out, true) : mem.write(out, false);
+        LayoutKernels.indexSelectRows(ctx, op, tp, ip, idx.size(), cols);
     }
 
     @Override
     public void indexAddRows(Tensor dTable, Tensor idx, Tensor dY, int cols) {
         if (idx.size() == 0) return;
-        try (Staged s = stage()) {
-            long ip = s.in(idx), gp = s.in(dY);
-            LayoutKernels.indexAddRows(ctx, s.inOut(dTable), ip, gp, idx.size(), cols);
-        }
+        long ip = mem.read(idx), gp = mem.read(dY);
+        LayoutKernels.indexAddRows(ctx, mem.write(dTable, false), ip, gp, idx.size(), cols);
     }
 
     // ------------------------------------------------------------ images
@@ -436,75 +307,59 @@ public final class CudaBackend implements Backend {
     @Override
     public void im2col(Tensor cols, Tensor x, ConvGeometry g, int ld, int colOffset) {
         if (x.size() == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x);
-            // the columns outside [colOffset, colOffset + n·oh·ow) belong to other maps: keep them
-            boolean whole = colOffset == 0 && ld == g.n() * g.oh() * g.ow() && cols.size() == g.patchSize() * ld;
-            Im2colKernels.im2col(ctx, whole ? s.out(cols) : s.inOut(cols), xp, g, ld, colOffset);
-        }
+        long xp = mem.read(x);
+        // the columns outside [colOffset, colOffset + n·oh·ow) belong to other maps: keep them
+        boolean whole = colOffset == 0 && ld == g.n() * g.oh() * g.ow() && cols.size() == g.patchSize() * ld;
+        Im2colKernels.im2col(ctx, whole ? mem.write(cols, true) : mem.write(cols, false), xp, g, ld, colOffset);
     }
 
     @Override
     public void col2im(Tensor dX, Tensor dCols, ConvGeometry g, int ld, int colOffset) {
         if (dX.size() == 0) return;
-        try (Staged s = stage()) {
-            long cp = s.in(dCols);
-            Im2colKernels.col2im(ctx, s.inOut(dX), cp, g, ld, colOffset);
-        }
+        long cp = mem.read(dCols);
+        Im2colKernels.col2im(ctx, mem.write(dX, false), cp, g, ld, colOffset);
     }
 
     @Override
     public void maxPoolForward(Tensor y, Tensor argmax, Tensor x, ConvGeometry g) {
         if (y.size() == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x);
-            PoolKernels.maxForward(ctx, s.out(y), s.out(argmax), xp, g);
-        }
+        long xp = mem.read(x);
+        PoolKernels.maxForward(ctx, mem.write(y, true), mem.write(argmax, true), xp, g);
     }
 
     @Override
     public void maxPoolBackward(Tensor dX, Tensor argmax, Tensor dY, ConvGeometry g) {
         if (dX.size() == 0) return;
-        try (Staged s = stage()) {
-            long ap = s.in(argmax), gp = s.in(dY);
-            PoolKernels.maxBackward(ctx, s.inOut(dX), ap, gp, g);
-        }
+        long ap = mem.read(argmax), gp = mem.read(dY);
+        PoolKernels.maxBackward(ctx, mem.write(dX, false), ap, gp, g);
     }
 
     @Override
     public void avgPoolForward(Tensor y, Tensor x, ConvGeometry g, boolean countIncludePad) {
         if (y.size() == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x);
-            PoolKernels.avgForward(ctx, s.out(y), xp, g, countIncludePad);
-        }
+        long xp = mem.read(x);
+        PoolKernels.avgForward(ctx, mem.write(y, true), xp, g, countIncludePad);
     }
 
     @Override
     public void avgPoolBackward(Tensor dX, Tensor dY, ConvGeometry g, boolean countIncludePad) {
         if (dX.size() == 0) return;
-        try (Staged s = stage()) {
-            long gp = s.in(dY);
-            PoolKernels.avgBackward(ctx, s.inOut(dX), gp, g, countIncludePad);
-        }
+        long gp = mem.read(dY);
+        PoolKernels.avgBackward(ctx, mem.write(dX, false), gp, g, countIncludePad);
     }
 
     @Override
     public void resizeForward(Tensor y, Tensor x, int planes, int h, int w, int oh, int ow, boolean bilinear) {
         if ((long) planes * oh * ow == 0) return;
-        try (Staged s = stage()) {
-            long xp = s.in(x);
-            ResizeKernels.forward(ctx, s.out(y), xp, planes, h, w, oh, ow, bilinear);
-        }
+        long xp = mem.read(x);
+        ResizeKernels.forward(ctx, mem.write(y, true), xp, planes, h, w, oh, ow, bilinear);
     }
 
     @Override
     public void resizeBackward(Tensor dX, Tensor dY, int planes, int h, int w, int oh, int ow, boolean bilinear) {
         if ((long) planes * oh * ow == 0) return;
-        try (Staged s = stage()) {
-            long gp = s.in(dY);
-            ResizeKernels.backward(ctx, s.inOut(dX), gp, planes, h, w, oh, ow, bilinear);
-        }
+        long gp = mem.read(dY);
+        ResizeKernels.backward(ctx, mem.write(dX, false), gp, planes, h, w, oh, ow, bilinear);
     }
 
     // ------------------------------------------------------------ optimizers
@@ -513,19 +368,20 @@ public final class CudaBackend implements Backend {
     public void adamWStep(Tensor p, Tensor g, Tensor m, Tensor v, float lr, double beta1, double beta2, float eps, float weightDecay,
                           float bc1, float bc2) {
         if (p.size() == 0) return;
-        try (Staged s = stage()) {
-            long gp = s.in(g);
-            ElementwiseKernels.adamW(ctx, s.inOut(p), gp, s.inOut(m), s.inOut(v), p.size(), lr, beta1, beta2, eps, weightDecay, bc1, bc2);
-        }
+        long gp = mem.read(g);
+        ElementwiseKernels.adamW(ctx, mem.write(p, false), gp, mem.write(m, false), mem.write(v, false), p.size(), lr, beta1, beta2, eps, weightDecay, bc1, bc2);
     }
 
-    /** Frees the scratch arena and closes the device. Idempotent. */
+    /**
+     * Brings heap tensors whose newest values are on the device back to the host, frees device
+     * memory and closes the device. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
         try {
-            scratch.close();
+            mem.close();
             cpu.close();
         } finally {
             ctx.close();

@@ -2,21 +2,25 @@ package org.umedpt.kernels;
 
 import org.junit.jupiter.api.Test;
 import org.umedpt.tensor.BinaryOp;
+import org.umedpt.tensor.Graph;
 import org.umedpt.tensor.Rng;
 import org.umedpt.tensor.Tensor;
 import org.umedpt.tensor.UnaryOp;
 import org.umedpt.tensor.cpu.CpuBackend;
+import org.umedpt.tensor.memory.Arena;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CudaBackend's glue on the fake device: what it uploads, launches and downloads, the row-major to
- * cuBLAS mapping of GEMM (executed by the fake's column-major GEMM and compared with the CPU), and
- * that the scratch arena stops allocating. Kernels the tests need are emulated in Java.
+ * CudaBackend's glue on the fake device: what it uploads, launches and downloads (tensors stay
+ * resident between primitives; host reads and writes cross once), the row-major to cuBLAS mapping
+ * of GEMM (executed by the fake's column-major GEMM and compared with the CPU), and that steady
+ * state allocates nothing. Kernels the tests need are emulated in Java.
  */
 class CudaBackendFakeTest {
     private static FakeDeviceApi fake() {
@@ -78,7 +82,7 @@ class CudaBackendFakeTest {
     }
 
     @Test
-    void viewsAreStagedFromTheirOffset() {
+    void aViewIsWrittenAtItsOffset() {
         FakeDeviceApi dev = fake();
         try (CudaBackend cuda = new CudaBackend(new CudaContext(dev, false), false)) {
             Tensor whole = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 6);
@@ -87,22 +91,134 @@ class CudaBackendFakeTest {
         }
     }
 
+    private static long count(FakeDeviceApi dev, String prefix) {
+        return dev.log.stream().filter(e -> e.startsWith(prefix)).count();
+    }
+
     @Test
-    void scratchStopsAllocatingAfterTheLargestOp() {
+    void tensorsStayOnTheDeviceBetweenPrimitivesAndComeDownOnceWhenRead() {
         FakeDeviceApi dev = fake();
         try (CudaBackend cuda = new CudaBackend(new CudaContext(dev, false), false)) {
-            Tensor x = Tensor.ones(100_000), y = Tensor.zeros(100_000);
-            cuda.axpy(y, 1f, x); // overflow allocations, then the one regrow at its reset
-            long after = dev.allocCalls;
+            Tensor x = Tensor.ones(1000), y = Tensor.zeros(1000);
+            cuda.axpy(y, 1f, x);
+            long allocs = dev.allocCalls;
+            dev.log.clear();
             for (int i = 0; i < 10; i++) {
                 cuda.axpy(y, 1f, x);
-                cuda.fill(x, 1f);
+                cuda.unary(x, UnaryOp.SCALE, x, 1f);
             }
-            assertEquals(after, dev.allocCalls);
+            assertEquals(0, count(dev, "HtoD"), dev.log.toString());
+            assertEquals(0, count(dev, "DtoH"), dev.log.toString());
+            assertEquals(allocs, dev.allocCalls, "steady state allocates nothing");
             assertEquals(11f, y.get(5));
-            assertEquals(0, cuda.scratch().bytesInUse());
+            assertArrayEquals(y.toArray(), y.toArray());
+            assertEquals(1, count(dev, "DtoH"), "one download: the host copy is current afterwards");
+            assertEquals(1f, x.get(0)); // x was written on the device too
+            assertEquals(2, count(dev, "DtoH"));
         }
-        assertEquals(dev.allocCalls, dev.freeCalls);
+    }
+
+    @Test
+    void hostWritesAreUploadedBeforeTheNextDeviceRead() {
+        FakeDeviceApi dev = fake();
+        try (CudaBackend cuda = new CudaBackend(new CudaContext(dev, false), false)) {
+            Tensor x = Tensor.ones(4), y = Tensor.zeros(4);
+            cuda.axpy(y, 1f, x);
+            x.data()[x.offset() + 2] = 5f; // host code writes through data(): the device copy is stale
+            dev.log.clear();
+            cuda.axpy(y, 1f, x);
+            assertEquals(1, count(dev, "HtoD"), dev.log.toString());
+            assertArrayEquals(new float[] {2, 2, 6, 2}, y.toArray());
+            y.data()[0] = -1f; // taking the array downloads first, so the other values are kept
+            cuda.axpy(y, 1f, x);
+            assertArrayEquals(new float[] {0, 3, 11, 3}, y.toArray());
+        }
+    }
+
+    @Test
+    void aViewSharesItsTensorsDeviceCopy() {
+        FakeDeviceApi dev = fake();
+        try (CudaBackend cuda = new CudaBackend(new CudaContext(dev, false), false)) {
+            Tensor whole = Tensor.zeros(6);
+            cuda.fill(whole, 2f);
+            dev.log.clear();
+            cuda.fill(whole.flatView(3, 3), 4f); // a partial write: the rest must survive, and the device copy is current
+            assertArrayEquals(new float[] {2, 2, 2, 4, 4, 4}, whole.toArray());
+            cuda.fill(whole.view(2, 3), 1f); // reading on the host left the device copy valid
+            assertEquals(0, count(dev, "HtoD"), dev.log.toString());
+            assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, whole.toArray());
+        }
+    }
+
+    @Test
+    void arenaTensorsLiveInOneDeviceBufferPerChunkAtTheirHostOffsets() {
+        FakeDeviceApi dev = fake();
+        Arena arena = new Arena(false);
+        try (CudaBackend cuda = new CudaBackend(new CudaContext(dev, false), false)) {
+            long firstChunkAllocs = -1;
+            for (int round = 0; round < 3; round++) {
+                try (Graph g = new Graph(cuda, arena, false)) {
+                    Tensor a = g.full(3f, 10), b = g.zeros(10);
+                    cuda.axpy(b, 2f, a);
+                    long pa = (Long) dev.launches.get(dev.launches.size() - 1).args()[2];
+                    long pb = (Long) dev.launches.get(dev.launches.size() - 1).args()[0];
+                    assertEquals(4L * (b.offset() - a.offset()), pb - pa, "device offsets mirror the host arena's");
+                    assertEquals(6f, b.get(9));
+                    if (round == 0) firstChunkAllocs = dev.allocCalls;
+                }
+            }
+            assertEquals(firstChunkAllocs, dev.allocCalls, "later graphs reuse the mirrored chunk");
+            assertEquals(0, count(dev, "HtoD"), "arena memory no host code wrote is never uploaded: " + dev.log);
+        }
+    }
+
+    @Test
+    void closingBringsHeapTensorsHomeAndAnArenaTensorSaysWhereItsValuesWent() {
+        FakeDeviceApi dev = fake();
+        Arena arena = new Arena(false);
+        Tensor y = Tensor.zeros(3);
+        Graph g;
+        Tensor onDevice;
+        try (CudaBackend cuda = new CudaBackend(new CudaContext(dev, false), false)) {
+            cuda.fill(y, 7f);
+            g = new Graph(cuda, arena, false);
+            onDevice = g.full(1f, 3);
+        }
+        assertArrayEquals(new float[] {7, 7, 7}, y.toArray());
+        assertEquals(dev.allocCalls, dev.freeCalls, "all device memory freed");
+        IllegalStateException e = assertThrows(IllegalStateException.class, onDevice::toArray);
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        g.close();
+    }
+
+    @Test
+    void aHeapTensorsBufferGoesBackToThePoolWhenTheTensorIsCollected() throws InterruptedException {
+        FakeDeviceApi dev = fake();
+        try (CudaBackend cuda = new CudaBackend(new CudaContext(dev, false), false)) {
+            cuda.fill(Tensor.zeros(1000), 1f); // a batch-like tensor, dropped at once
+            long allocs = dev.allocCalls;
+            boolean reused = false;
+            for (int i = 0; i < 50 && !reused; i++) { // the cleaner runs after a GC: retry until it has
+                System.gc();
+                Thread.sleep(20);
+                cuda.fill(Tensor.zeros(1000), 1f);
+                reused = dev.allocCalls == allocs;
+                allocs = dev.allocCalls;
+            }
+            assertTrue(reused, "a collected tensor's buffer was never reused");
+            assertEquals(DeviceMemory.bufferBytes(1000), cuda.memoryStats().reservedBytes() / cuda.memoryStats().deviceAllocations());
+        }
+    }
+
+    @Test
+    void geometryTablesAreUploadedOncePerContent() {
+        FakeDeviceApi dev = fake();
+        try (CudaBackend cuda = new CudaBackend(new CudaContext(dev, false), false)) {
+            Tensor x = Tensor.ones(2, 3, 4), out = Tensor.zeros(4, 3, 2);
+            for (int i = 0; i < 3; i++) cuda.permute(out, x, new int[] {2, 3, 4}, new int[] {2, 1, 0}, false);
+            cuda.permute(out.view(3, 4, 2), x, new int[] {2, 3, 4}, new int[] {1, 2, 0}, false);
+            assertEquals(2, count(dev, "HtoD ints"), dev.log.toString());
+        }
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.Map;
  * src/main/cuda compiled by g++ with the CUDA-on-threads shim) loaded as a shared library through
  * the JDK 17 foreign-function API. Device memory is native host memory; GEMM is shim_gemm
  * (cuBLAS's column-major contract in plain loops). With it, CudaBackend runs end to end on the CPU:
- * staging, launch shapes, argument order and every kernel, against the CPU backend.
+ * residency, launch shapes, argument order and every kernel, against the CPU backend.
  */
 final class ShimDeviceApi implements DeviceApi {
     private final ResourceScope scope = ResourceScope.newSharedScope();

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * {@link BackendParityCases} with the CUDA backend on the shim device ({@link ShimDeviceApi}):
- * CudaBackend's staging, launchers (shapes, argument order) and every kernel run on the CPU against
+ * CudaBackend's device residency, launchers (shapes, argument order) and every kernel run on the CPU against
  * CpuBackend, at smaller sizes (a shim thread per CUDA thread is slow). What the type-only signature
  * check cannot see, e.g. two int arguments swapped, fails here. Skips where g++ is absent.
  */

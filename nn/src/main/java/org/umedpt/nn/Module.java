@@ -127,7 +127,7 @@ public abstract class Module {
             Tensor src = state.get(e.getKey());
             if (src == null) continue;
             Tensor dst = e.getValue();
-            System.arraycopy(src.data(), src.offset(), dst.data(), dst.offset(), dst.size());
+            System.arraycopy(src.toArray(), 0, dst.data(), dst.offset(), dst.size());
             loaded.add(e.getKey());
         }
         return Collections.unmodifiableList(loaded);

@@ -157,7 +157,12 @@ public final class Graph implements AutoCloseable {
             gr.checkAlive();
             return gr;
         }
-        gr = gradientInArena(t) ? zeros(t.shape()) : Tensor.zeros(t.shape());
+        if (gradientInArena(t)) {
+            gr = zeros(t.shape());
+        } else {
+            gr = Tensor.zeros(t.shape());
+            backend.fill(gr, 0f); // zeroed by the backend too: a device backend then need not upload the host's zeros
+        }
         t.setGrad(gr);
         return gr;
     }

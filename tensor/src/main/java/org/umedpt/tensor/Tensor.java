@@ -21,8 +21,9 @@ import java.util.Arrays;
 public final class Tensor {
     private final int[] shape;
     private final int size;
-    private final float[] data;
+    private final float[] data;     // storage.array(), cached for the kernels
     private final int offset;
+    private final Storage storage;  // shared with views: where the newest values are
     private final Arena arena;      // null for heap tensors
     private final Arena.Block block; // the arena allocation this tensor owns (null for heap tensors and views)
     private final int generation;
@@ -31,22 +32,30 @@ public final class Tensor {
     private Tensor grad;
     private String name;
 
-    Tensor(int[] shape, float[] data, int offset, Arena arena) {
-        this(shape, data, offset, arena, null);
+    /** A heap tensor owning {@code data} (all of it). */
+    private Tensor(int[] shape, float[] data) {
+        this(shape, data, 0, null, null, new Storage(data, 0, data.length, false));
     }
 
+    /** An arena tensor owning {@code block}. */
     Tensor(int[] shape, Arena arena, Arena.Block block) {
-        this(shape, block.array(), block.offset(), arena, block);
+        this(shape, block.array(), block.offset(), arena, block, new Storage(block.array(), block.offset(), Shape.size(shape), true));
     }
 
-    private Tensor(int[] shape, float[] data, int offset, Arena arena, Arena.Block block) {
+    private Tensor(int[] shape, float[] data, int offset, Arena arena, Arena.Block block, Storage storage) {
         this.shape = shape.clone();
         this.size = Shape.size(shape);
         this.data = data;
         this.offset = offset;
         this.arena = arena;
         this.block = block;
+        this.storage = storage;
         this.generation = arena == null ? 0 : arena.generation();
+    }
+
+    /** A view of {@code size(shape)} elements starting {@code offset} into this tensor's array. */
+    private Tensor viewAt(int[] shape, int offset) {
+        return new Tensor(shape, data, offset, arena, null, storage);
     }
 
     /** The arena block this tensor owns, or null (heap tensors, views). */
@@ -57,7 +66,7 @@ public final class Tensor {
     // ---------------------------------------------------------------- heap factories
 
     public static Tensor zeros(int... shape) {
-        return new Tensor(shape, new float[Shape.size(shape)], 0, null);
+        return new Tensor(shape, new float[Shape.size(shape)]);
     }
 
     public static Tensor ones(int... shape) {
@@ -83,11 +92,11 @@ public final class Tensor {
             throw new IllegalArgumentException("Tensor.of: " + values.length + " values for shape " + Shape.str(shape)
                     + " (" + Shape.size(shape) + " elements)");
         }
-        return new Tensor(shape, values.clone(), 0, null);
+        return new Tensor(shape, values.clone());
     }
 
     public static Tensor scalar(float value) {
-        return new Tensor(new int[0], new float[] {value}, 0, null);
+        return new Tensor(new int[0], new float[] {value});
     }
 
     /** Uniform in [lo, hi). */
@@ -144,10 +153,31 @@ public final class Tensor {
         return size;
     }
 
-    /** Backing array; index {@link #offset()} is element 0. Kernels only: checks the tensor is alive. */
+    /**
+     * Backing array; index {@link #offset()} is element 0. Kernels and host code that writes: checks
+     * the tensor is alive, brings the values from the device if they are newer there, and marks a
+     * device copy stale (the caller may write). To read, prefer {@link #toArray} or {@link #get}.
+     */
     public float[] data() {
         checkAlive();
+        storage.hostAccess();
         return data;
+    }
+
+    /**
+     * The backing array for reading only (index {@link #offset()} is element 0): brought up to date
+     * from a device like {@link #data()}, but a device copy stays valid, so the caller must not write.
+     * For host-side checks and decoding that read many elements without copying them.
+     */
+    public float[] readOnlyData() {
+        checkAlive();
+        storage.hostRead();
+        return data;
+    }
+
+    /** The allocation this tensor and its views share (device backends track their copies there). */
+    public Storage storage() {
+        return storage;
     }
 
     public int offset() {
@@ -174,6 +204,7 @@ public final class Tensor {
     /** Copies the values out. */
     public float[] toArray() {
         checkAlive();
+        storage.hostRead();
         return Arrays.copyOfRange(data, offset, offset + size);
     }
 
@@ -189,6 +220,7 @@ public final class Tensor {
             }
             flat = flat * shape[i] + index[i];
         }
+        storage.hostRead();
         return data[offset + flat];
     }
 
@@ -196,12 +228,13 @@ public final class Tensor {
     public float item() {
         if (size != 1) throw new IllegalArgumentException("item: tensor " + describe() + " has " + size + " elements");
         checkAlive();
+        storage.hostRead();
         return data[offset];
     }
 
     /** A heap copy that survives the graph. */
     public Tensor copyToHeap() {
-        return new Tensor(shape, toArray(), 0, null);
+        return new Tensor(shape, toArray());
     }
 
     /** A view with another shape of the same size (no copy; lives as long as this tensor). */
@@ -212,8 +245,7 @@ public final class Tensor {
                     + Shape.str(newShape));
         }
         checkAlive();
-        Tensor v = new Tensor(newShape, data, offset, arena);
-        return v;
+        return viewAt(newShape, offset);
     }
 
     /**
@@ -226,7 +258,7 @@ public final class Tensor {
             throw new IllegalStateException("takeBlockAs: " + describe() + " owns no block or differs in size from " + Shape.str(newShape));
         }
         checkAlive();
-        return new Tensor(newShape, arena, block);
+        return new Tensor(newShape, data, offset, arena, block, storage);
     }
 
     /** A 1-D view of {@code len} elements starting {@code from} elements into this tensor (no copy). */
@@ -235,7 +267,7 @@ public final class Tensor {
             throw new IllegalArgumentException("flatView: [" + from + ", " + (from + len) + ") out of range for " + describe());
         }
         checkAlive();
-        return new Tensor(new int[] {len}, data, offset + from, arena);
+        return viewAt(new int[] {len}, offset + from);
     }
 
     /** Resolves one −1 dimension. */
@@ -310,7 +342,9 @@ public final class Tensor {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor").append(describe()).append(arena == null ? " heap" : " arena");
-        if (arena == null || arena.generation() == generation) {
+        if (storage.hostStale()) {
+            sb.append(" (on the device)");
+        } else if (arena == null || arena.generation() == generation) {
             sb.append(" [");
             int n = Math.min(size, 8);
             for (int i = 0; i < n; i++) sb.append(i > 0 ? ", " : "").append(data[offset + i]);

@@ -2,24 +2,19 @@ package org.umedpt.multitask.cli;
 
 import org.umedpt.multitask.InputException;
 import org.umedpt.tensor.Backend;
-import org.umedpt.tensor.cpu.CpuBackend;
+import org.umedpt.tensor.BackendProvider;
 
 /**
- * {@code --device cpu|cuda}: the backend a command runs on. Only the CPU backend exists today;
- * {@code cuda} is refused with a clear message rather than silently running on the CPU.
+ * {@code --device cpu|cuda}: the backend a command runs on, found by name ({@link BackendProvider}).
+ * A CUDA backend that cannot start (no library, no device) is one message naming what is missing.
  */
 final class DeviceOption {
     private DeviceOption() {}
 
+    /** @param threads compute threads (0 = all cores); for cuda, the host threads of its CPU fallbacks */
     static Backend open(String device, int threads) {
         if (threads < 0) throw new InputException("--threads must be >= 0 (0 = all cores), got " + threads);
-        switch (device) {
-            case "cpu":
-                return threads > 0 ? new CpuBackend(threads) : new CpuBackend();
-            case "cuda":
-                throw new InputException("--device cuda: not available in this build (no CUDA backend yet); use --device cpu");
-            default:
-                throw new InputException("--device: expected cpu or cuda, got '" + device + "'");
-        }
+        int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        return InputException.reading("--device " + device, () -> BackendProvider.open(device, t));
     }
 }

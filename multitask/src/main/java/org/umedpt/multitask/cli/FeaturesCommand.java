@@ -102,7 +102,7 @@ final class FeaturesCommand implements Callable<Integer> {
             for (int start = 0; start < n; start += batchSize) {
                 int b = Math.min(batchSize, n - start);
                 try (Graph g = new Graph(cpu, arena, false)) {
-                    Tensor xb = g.of(java.util.Arrays.copyOfRange(x.data(), x.offset() + start * per, x.offset() + (start + b) * per), b, 3, h, wd);
+                    Tensor xb = g.of(java.util.Arrays.copyOfRange(x.readOnlyData(), x.offset() + start * per, x.offset() + (start + b) * per), b, 3, h, wd);
                     SwinOutput out = enc.forward(g, xb, null);
                     for (int s = 0; s < out.stages().size(); s++) {
                         collect(parts, shapes, "stage" + (s + 1), Ops.permute(g, out.stages().get(s), 0, 3, 1, 2));

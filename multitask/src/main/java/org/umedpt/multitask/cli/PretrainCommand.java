@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * {@code umedpt pretrain --manifest M.yaml --out DIR [--resume] [--rounds N] [--threads T]}: multi-task
+ * {@code umedpt pretrain --manifest M.yaml --out DIR [--resume] [--rounds N] [--threads T] [--device cpu|cuda]}: multi-task
  * pretraining over the datasets a manifest lists (see {@link Pretrainer} for what it writes and the
  * README's "Task manifest" for the format). Ctrl-C or SIGTERM stops after the current round with a
  * checkpoint; {@code --resume} continues it exactly.
@@ -34,11 +34,14 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Override the manifest's training.threads (compute threads).")
     Integer threads;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE}).")
+    String device;
+
     @Override
     public Integer call() {
         if (rounds != null && rounds < 1) throw new InputException("--rounds must be >= 1, got " + rounds);
         if (threads != null && threads < 1) throw new InputException("--threads must be >= 1, got " + threads);
-        new Pretrainer(new Pretrainer.Options(manifest, out, resume, rounds, threads, System.console() != null), System.out, System.err).run();
+        new Pretrainer(new Pretrainer.Options(manifest, out, resume, rounds, threads, device, System.console() != null), System.out, System.err).run();
         return 0;
     }
 }

@@ -15,8 +15,9 @@ import org.umedpt.multitask.task.TaskData;
 import org.umedpt.multitask.task.TaskType;
 import org.umedpt.nn.io.Weights;
 import org.umedpt.nn.swin.SwinConfig;
+import org.umedpt.tensor.Backend;
+import org.umedpt.tensor.BackendProvider;
 import org.umedpt.tensor.Rng;
-import org.umedpt.tensor.cpu.CpuBackend;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -58,8 +59,8 @@ public final class Pretrainer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** How a run is launched. {@code rounds}/{@code threads} null = the manifest's. */
-    public record Options(Path manifest, Path out, boolean resume, Integer rounds, Integer threads, boolean terminal) {}
+    /** How a run is launched. {@code rounds}/{@code threads} null = the manifest's; {@code device} cpu or cuda. */
+    public record Options(Path manifest, Path out, boolean resume, Integer rounds, Integer threads, String device, boolean terminal) {}
 
     private final Options options;
     private final PrintStream stdout, stderr;
@@ -112,11 +113,19 @@ public final class Pretrainer {
         if (options.threads() != null) tr = tr.withThreads(options.threads());
         if (tr.rounds() < 1) throw new InputException("--rounds must be >= 1, got " + tr.rounds());
 
+        final Manifest.Training t = tr;
+        // the device first: a missing CUDA library is reported before minutes of decoding
+        Backend backend = InputException.reading("--device " + options.device(), () -> BackendProvider.open(options.device(), t.threads()));
         List<TaskData> data = new ArrayList<>();
         DecodeCache cache = new DecodeCache(tr.cacheMb() << 20);
         final long seed = tr.seed();
-        for (Manifest.TaskSpec s : m.tasks()) { // every argument here comes from the manifest: its errors are the user's
-            data.add(InputException.reading("manifest " + options.manifest() + ": " + s.key(), () -> TaskData.build(s, seed, cache)));
+        try {
+            for (Manifest.TaskSpec s : m.tasks()) { // every argument here comes from the manifest: its errors are the user's
+                data.add(InputException.reading("manifest " + options.manifest() + ": " + s.key(), () -> TaskData.build(s, seed, cache)));
+            }
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
         }
         for (TaskData d : data) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "data task=%s type=%s classes=%d train=%d val=%d test=%d",
@@ -126,7 +135,6 @@ public final class Pretrainer {
         }
         AtomicFiles.write(out.resolve(RUN), JSON.createObjectNode().put("rounds", tr.rounds()).put("warmup", tr.warmup()).put("manifest", options.manifest().toString()).toPrettyString());
 
-        final Manifest.Training t = tr;
         ExecutorService loaders = Executors.newFixedThreadPool(t.loaderThreads(), r -> {
             Thread th = new Thread(r, "umedpt-loader");
             th.setDaemon(true);
@@ -143,8 +151,8 @@ public final class Pretrainer {
             }
         }, "umedpt-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (CpuBackend cpu = new CpuBackend(t.threads())) {
-            long done = train(cpu, m, t, data, loaders);
+        try (backend) {
+            long done = train(backend, m, t, data, loaders);
             stdout.printf(Locale.ROOT, "cache used_mb=%.0f of %d hits=%d misses=%d%n", cache.usedBytes() / 1048576.0, t.cacheMb(), cache.hits(), cache.misses());
             return done;
         } finally {
@@ -163,7 +171,7 @@ public final class Pretrainer {
 
     private boolean finished;
 
-    private long train(CpuBackend cpu, Manifest m, Manifest.Training t, List<TaskData> data, ExecutorService loaders) {
+    private long train(Backend backend, Manifest m, Manifest.Training t, List<TaskData> data, ExecutorService loaders) {
         Path out = options.out();
         Rng init = new Rng(t.seed());
         SwinConfig cfg = m.encoder();
@@ -177,7 +185,7 @@ public final class Pretrainer {
         }
         MultiTaskTrainer.Options o = new MultiTaskTrainer.Options(MultiTaskTrainer.Mode.ACCUMULATE, t.lr(), t.headLr(), t.weightDecay(),
                 t.clipNorm(), t.warmup(), t.rounds(), t.seed(), t.tasksPerRound());
-        MultiTaskTrainer trainer = new MultiTaskTrainer(cpu, shared, tasks, o,
+        MultiTaskTrainer trainer = new MultiTaskTrainer(backend, shared, tasks, o,
                 (task, seed) -> new Prefetcher(task.data, seed, task.batchSize, t.prefetch(), loaders));
         Path ckpt = out.resolve(CHECKPOINT);
         if (options.resume()) {
@@ -213,7 +221,7 @@ public final class Pretrainer {
                 boolean last = round == t.rounds();
                 if (t.evalEvery() > 0 && (round % t.evalEvery() == 0 || last)) {
                     for (Task task : tasks) {
-                        Map<String, Double> e = Evaluator.evaluate(cpu, shared, task, byName.get(task.name).val(), t.evalBatch());
+                        Map<String, Double> e = Evaluator.evaluate(backend, shared, task, byName.get(task.name).val(), t.evalBatch());
                         lastEval.put(task.name, e);
                         ObjectNode ej = JSON.createObjectNode().put("round", round).put("split", "val").put("task", task.name);
                         StringBuilder el = new StringBuilder("eval round=" + round + " task=" + task.name);
@@ -245,7 +253,7 @@ public final class Pretrainer {
         progress.done();
         // final metrics on the validation split for every task (also when eval_every is 0)
         for (Task task : tasks) {
-            if (!lastEval.containsKey(task.name)) lastEval.put(task.name, Evaluator.evaluate(cpu, shared, task, byName.get(task.name).val(), t.evalBatch()));
+            if (!lastEval.containsKey(task.name)) lastEval.put(task.name, Evaluator.evaluate(backend, shared, task, byName.get(task.name).val(), t.evalBatch()));
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "torchvision-swin");

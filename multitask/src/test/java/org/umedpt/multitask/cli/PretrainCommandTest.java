@@ -87,7 +87,7 @@ class PretrainCommandTest {
 
     private static Pretrainer quiet(Path manifest, Path out, boolean resume) {
         PrintStream nul = new PrintStream(OutputStream.nullOutputStream());
-        return new Pretrainer(new Pretrainer.Options(manifest, out, resume, null, null, false), nul, nul);
+        return new Pretrainer(new Pretrainer.Options(manifest, out, resume, null, null, "cpu", false), nul, nul);
     }
 
     @Test

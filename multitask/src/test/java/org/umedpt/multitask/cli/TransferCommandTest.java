@@ -1,5 +1,6 @@
 package org.umedpt.multitask.cli;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,12 +26,16 @@ class TransferCommandTest {
     }
 
     @Test
-    void cudaIsNotAvailableYet(@TempDir Path dir) {
+    void cudaWithoutADeviceIsOneLineNamingWhatIsMissing(@TempDir Path dir) {
+        Assumptions.assumeFalse(Files.exists(Path.of("/dev/nvidia0")), "a GPU is present: --device cuda would run");
         PretrainCommandTest.Result r = PretrainCommandTest.cli("demo", "--device", "cuda", "--out", dir.resolve("d").toString());
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().contains("--device cuda: not available"), r.err());
+        assertTrue(r.err().contains("CUDA backend unavailable") && r.err().contains("LD_LIBRARY_PATH"), r.err());
         assertFalse(Files.exists(dir.resolve("d").resolve("pretrain")), "nothing trained");
+        r = PretrainCommandTest.cli("pretrain", "--device", "cuda", "--manifest", "../examples/dev-data.yaml", "--out", dir.resolve("p").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("CUDA backend unavailable"), r.err());
     }
 
     @Test

@@ -4,7 +4,6 @@ import org.umedpt.tensor.Backend;
 import org.umedpt.tensor.Shape;
 import org.umedpt.tensor.Tensor;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,7 +34,7 @@ abstract class AbstractOptimizer implements Optimizer {
     public void zeroGrad() {
         for (Tensor p : params.values()) {
             Tensor g = p.grad();
-            if (g != null) Arrays.fill(g.data(), g.offset(), g.offset() + g.size(), 0f);
+            if (g != null) backend.fill(g, 0f); // on the backend: a gradient on a device stays there
         }
     }
 
@@ -74,7 +73,7 @@ abstract class AbstractOptimizer implements Optimizer {
                 throw new IllegalArgumentException(name + ": optimizer state '" + key + "' is " + Shape.str(src.shape()) + ", expected "
                         + Shape.str(dst.shape()));
             }
-            System.arraycopy(src.data(), src.offset(), dst.data(), dst.offset(), dst.size());
+            System.arraycopy(src.toArray(), 0, dst.data(), dst.offset(), dst.size());
         }));
         steps = (long) st.item();
     }

@@ -13,16 +13,25 @@ public final class GradClip {
     /** Scales all gradients so their joint L2 norm is at most {@code maxNorm}; returns the norm before clipping. */
     public static double clipGradNorm(Backend backend, Collection<Tensor> params, double maxNorm) {
         if (!(maxNorm > 0)) throw new IllegalArgumentException("clipGradNorm: max norm must be > 0, got " + maxNorm);
-        double sq = 0;
+        // one sum of squares per gradient, all read at once (a device backend syncs once, not per parameter)
+        int n = 0, largest = 0;
+        for (Tensor p : params) {
+            if (p.grad() == null) continue;
+            n++;
+            largest = Math.max(largest, p.grad().size());
+        }
+        Tensor squares = Tensor.zeros(largest), sums = Tensor.zeros(n);
+        int i = 0;
         for (Tensor p : params) {
             Tensor g = p.grad();
             if (g == null) continue;
-            Tensor squares = Tensor.zeros(g.size()), sum = Tensor.zeros(1);
-            backend.unary(squares, UnaryOp.SQUARE, g, 0f);
-            backend.sumRows(sum, squares, 1, g.size(), 1f);
-            sq += sum.item();
+            Tensor sq = squares.flatView(0, g.size());
+            backend.unary(sq, UnaryOp.SQUARE, g, 0f);
+            backend.sumRows(sums.flatView(i++, 1), sq, 1, g.size(), 1f);
         }
-        double norm = Math.sqrt(sq);
+        double total = 0;
+        for (float s : sums.toArray()) total += s;
+        double norm = Math.sqrt(total);
         double coef = maxNorm / (norm + 1e-6);
         if (coef < 1) {
             for (Tensor p : params) if (p.grad() != null) backend.unary(p.grad(), UnaryOp.SCALE, p.grad(), (float) coef);

@@ -44,7 +44,7 @@ final class Checks {
 
     /** Class indices stored as floats must be integral and in [0, classes) or equal to ignoreIndex. */
     static void classIndices(String op, Tensor t, int classes, int ignoreIndex) {
-        float[] d = t.data();
+        float[] d = t.readOnlyData();
         for (int i = 0; i < t.size(); i++) {
             float v = d[t.offset() + i];
             int k = (int) v;

@@ -34,12 +34,12 @@ public final class CrossEntropy {
         Tensor logp = Softmax.apply(g, Layout.reshape(g, logits, rows, classes), true);
         Tensor picked = gather(g, logp, target, rows, classes, ignoreIndex);
         // per-row weight: w[t] (1 without weights), 0 for ignored rows
-        float[] td = target.data();
+        float[] td = target.readOnlyData();
         float[] wr = new float[rows];
         double wsum = 0;
         for (int r = 0; r < rows; r++) {
             int t = (int) td[target.offset() + r];
-            wr[r] = t == ignoreIndex ? 0f : weight == null ? 1f : weight.data()[weight.offset() + t];
+            wr[r] = t == ignoreIndex ? 0f : weight == null ? 1f : weight.readOnlyData()[weight.offset() + t];
             wsum += wr[r];
         }
         Tensor nll = Broadcast.apply(g, BinaryOp.MUL, picked, g.of(wr, rows));

@@ -168,10 +168,10 @@ public final class SafeTensors {
                 while (head.hasRemaining()) ch.write(head);
                 ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
                 for (Tensor t : sorted.values()) {
-                    float[] d = t.data();
-                    for (int i = 0; i < t.size(); i++) {
+                    float[] d = t.toArray(); // a read: a device copy stays valid
+                    for (float v : d) {
                         if (buf.remaining() < 4) flush(ch, buf);
-                        buf.putFloat(d[t.offset() + i]);
+                        buf.putFloat(v);
                     }
                 }
                 flush(ch, buf);
