@@ -6,12 +6,14 @@
 
 int main() {
     int cases = 0;
-    // (b, h, w, c, win, shift): Swin's 56×56 stage cut down, a padded odd map, a map smaller than a window
-    int cfgs[][6] = {{2, 14, 14, 3, 7, 3}, {1, 9, 11, 5, 7, 3}, {1, 5, 3, 2, 7, 0}, {2, 16, 8, 4, 8, 4}, {1, 7, 7, 1, 7, 0}};
+    // (b, h, w, c, win, shiftH, shiftW): Swin's 56×56 stage cut down, a padded odd map, a map smaller
+    // than a window, a side no longer than the window (shifted along the other only)
+    int cfgs[][7] = {{2, 14, 14, 3, 7, 3, 3}, {1, 9, 11, 5, 7, 3, 3}, {1, 5, 3, 2, 7, 0, 0}, {2, 16, 8, 4, 8, 4, 0}, {1, 7, 7, 1, 7, 0, 0},
+                     {1, 5, 12, 3, 7, 0, 3}};
     for (auto& k : cfgs)
         for (unsigned block : check::BLOCKS)
             for (int acc = 0; acc < 2; acc++) {
-                int b = k[0], h = k[1], w = k[2], c = k[3], win = k[4], shift = k[5];
+                int b = k[0], h = k[1], w = k[2], c = k[3], win = k[4], sh = k[5], sw = k[6];
                 int hp = (h + win - 1) / win * win, wp = (w + win - 1) / win * win;
                 auto x = check::random((size_t)b * h * w * c, h * w + c);
                 // reference partition
@@ -24,7 +26,7 @@ int main() {
                     for (int i = 0; i < hp; i++)
                         for (int j = 0; j < wp; j++)
                             for (int ch = 0; ch < c; ch++)
-                                rolled[((bi * hp + i) * wp + j) * c + ch] = padded[((bi * hp + (i + shift) % hp) * wp + (j + shift) % wp) * c + ch];
+                                rolled[((bi * hp + i) * wp + j) * c + ch] = padded[((bi * hp + (i + sh) % hp) * wp + (j + sw) % wp) * c + ch];
                 std::vector<float> e(padded.size());
                 int nwh = hp / win, nww = wp / win;
                 for (int bi = 0; bi < b; bi++)
@@ -35,12 +37,13 @@ int main() {
                                     for (int ch = 0; ch < c; ch++)
                                         e[((((bi * nwh + wi) * nww + wj) * win + ti) * win + tj) * c + ch] =
                                             rolled[((bi * hp + wi * win + ti) * wp + wj * win + tj) * c + ch];
-                auto out = check::poisoned(e.size());
-                unsigned block1 = block;
-                shim::launch(window_partition, dim3(check::gridFor((long long)e.size(), block1)), dim3(block1), 0, out.data(),
-                             (const float*)x.data(), b, h, w, c, win, shift, hp, wp);
-                std::string at = " " + std::to_string(h) + "x" + std::to_string(w) + " win=" + std::to_string(win) + " shift=" + std::to_string(shift);
-                check::close("window_partition" + at, out, e, 0, 0);
+                auto out = acc ? check::random(e.size(), 79) : check::poisoned(e.size());
+                if (acc) for (size_t i = 0; i < e.size(); i++) e[i] += out[i];
+                shim::launch(window_partition, dim3(check::gridFor((long long)e.size(), block)), dim3(block), 0, out.data(),
+                             (const float*)x.data(), b, h, w, c, win, sh, sw, hp, wp, acc);
+                std::string at = " " + std::to_string(h) + "x" + std::to_string(w) + " win=" + std::to_string(win) + " shift=" + std::to_string(sh)
+                                 + "," + std::to_string(sw) + " acc=" + std::to_string(acc);
+                check::close("window_partition" + at, out, e, 1e-6, 1e-6);
                 // reference reverse of random windows: un-partition, roll +s, crop
                 auto wins = check::random(e.size(), 77), xr = check::random(x.size(), 78);
                 std::vector<float> up(padded.size()), re = xr;
@@ -56,12 +59,12 @@ int main() {
                     for (int i = 0; i < h; i++)
                         for (int j = 0; j < w; j++)
                             for (int ch = 0; ch < c; ch++) {
-                                float v = up[((bi * hp + (i - shift + hp) % hp) * wp + (j - shift + wp) % wp) * c + ch];
+                                float v = up[((bi * hp + (i - sh + hp) % hp) * wp + (j - sw + wp) % wp) * c + ch];
                                 float& d = re[((bi * h + i) * w + j) * c + ch];
                                 d = acc ? d + v : v;
                             }
                 shim::launch(window_reverse, dim3(check::gridFor((long long)x.size(), block)), dim3(block), 0, xr.data(),
-                             (const float*)wins.data(), b, h, w, c, win, shift, hp, wp, acc);
+                             (const float*)wins.data(), b, h, w, c, win, sh, sw, hp, wp, acc);
                 check::close("window_reverse" + at, xr, re, 0, 0);
                 cases += 2;
             }

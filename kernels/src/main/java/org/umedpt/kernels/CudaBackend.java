@@ -9,6 +9,7 @@ import org.umedpt.kernels.launch.PoolKernels;
 import org.umedpt.kernels.launch.ReduceKernels;
 import org.umedpt.kernels.launch.ResizeKernels;
 import org.umedpt.kernels.launch.SoftmaxKernels;
+import org.umedpt.kernels.launch.WindowKernels;
 import org.umedpt.tensor.Backend;
 import org.umedpt.tensor.BinaryOp;
 import org.umedpt.tensor.ConvGeometry;
@@ -284,6 +285,22 @@ public final class CudaBackend implements Backend {
         if (x.size() == 0) return;
         long xp = mem.read(x);
         LayoutKernels.roll(ctx, accumulate ? mem.write(out, false) : mem.write(out, true), xp, b, h, w, c, shiftH, shiftW, accumulate);
+    }
+
+    @Override
+    public void windowPartition(Tensor out, Tensor x, int b, int h, int w, int c, int window, int shiftH, int shiftW, int padH, int padW,
+                                boolean accumulate) {
+        if (out.size() == 0) return;
+        long xp = mem.read(x);
+        WindowKernels.partition(ctx, mem.write(out, !accumulate), xp, b, h, w, c, window, shiftH, shiftW, padH, padW, accumulate);
+    }
+
+    @Override
+    public void windowReverse(Tensor x, Tensor windows, int b, int h, int w, int c, int window, int shiftH, int shiftW, int padH, int padW,
+                              boolean accumulate) {
+        if (x.size() == 0) return;
+        long wp = mem.read(windows);
+        WindowKernels.reverse(ctx, mem.write(x, !accumulate), wp, b, h, w, c, window, shiftH, shiftW, padH, padW, accumulate);
     }
 
     @Override

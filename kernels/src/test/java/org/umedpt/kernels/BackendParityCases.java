@@ -229,6 +229,15 @@ abstract class BackendParityCases {
             Tensor img = rand(2, 14, 14, 5);
             both("roll acc=" + acc, 0, new Tensor[] {acc ? rand(2, 14, 14, 5) : poisoned(2, 14, 14, 5)},
                     (b, o) -> b.roll(o[0], img, 2, 14, 14, 5, -3, -3, acc));
+            // shifted windows: a padded odd map (9x11 -> 14x14, window 7, shift 3) and one side shorter than the window
+            Tensor odd = rand(2, 9, 11, 5), wins = rand(2 * 4, 49, 5);
+            both("windowPartition acc=" + acc, 0, new Tensor[] {acc ? rand(2 * 4, 49, 5) : poisoned(2 * 4, 49, 5)},
+                    (b, o) -> b.windowPartition(o[0], odd, 2, 9, 11, 5, 7, 3, 3, 14, 14, acc));
+            both("windowReverse acc=" + acc, 0, new Tensor[] {acc ? rand(2, 9, 11, 5) : poisoned(2, 9, 11, 5)},
+                    (b, o) -> b.windowReverse(o[0], wins, 2, 9, 11, 5, 7, 3, 3, 14, 14, acc));
+            Tensor flat = rand(1, 5, 12, 3);
+            both("windowPartition one-sided shift acc=" + acc, 0, new Tensor[] {acc ? rand(2, 49, 3) : poisoned(2, 49, 3)},
+                    (b, o) -> b.windowPartition(o[0], flat, 1, 5, 12, 3, 7, 0, 3, 7, 14, acc));
         }
         Tensor table = rand(169, 3);
         float[] id = new float[49 * 49];

@@ -119,14 +119,14 @@ abstract class FusedKernelCases {
                                 }
                             }
             long xp = upload(x), out = upload(new float[e.length]);
-            WindowKernels.partition(ctx, out, xp, b, h, w, c, win, s);
+            WindowKernels.partition(ctx, out, xp, b, h, w, c, win, s, s, hp, wp, false);
             String at = h + "x" + w + " win " + win + " shift " + s;
             close("window_partition " + at, e, download(out, e.length), 0);
             // reverse of partition gives x back (padding dropped); with accumulate, 2x
             long back = upload(new float[x.length]);
-            WindowKernels.reverse(ctx, back, out, b, h, w, c, win, s, false);
+            WindowKernels.reverse(ctx, back, out, b, h, w, c, win, s, s, hp, wp, false);
             close("window_reverse " + at, toDouble(x), download(back, x.length), 0);
-            WindowKernels.reverse(ctx, back, out, b, h, w, c, win, s, true);
+            WindowKernels.reverse(ctx, back, out, b, h, w, c, win, s, s, hp, wp, true);
             double[] twice = toDouble(x);
             for (int i = 0; i < twice.length; i++) twice[i] *= 2;
             close("window_reverse accumulate " + at, twice, download(back, x.length), 0);

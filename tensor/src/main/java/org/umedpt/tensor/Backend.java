@@ -139,6 +139,27 @@ public interface Backend extends AutoCloseable {
     /** Cyclic shift of a (b, h, w, c) tensor: out[:, (i+shiftH) mod h, (j+shiftW) mod w, :] (=|+=) x[:, i, j, :]. */
     void roll(Tensor out, Tensor x, int b, int h, int w, int c, int shiftH, int shiftW, boolean accumulate);
 
+    /**
+     * Swin's window partition fused with the padding and the cyclic shift (torchvision's pad, roll by
+     * (−shiftH, −shiftW), partition in one copy): out (b·(padH/window)·(padW/window), window², c)
+     * (=|+=) from x (b, h, w, c),
+     * <pre>
+     *   out[(bi, wi, wj), (ti, tj), ch] = x[bi, (wi·window + ti + shiftH) mod padH, (wj·window + tj + shiftW) mod padW, ch]
+     * </pre>
+     * and 0 where that row is ≥ h or that column ≥ w (padding). padH, padW are multiples of window,
+     * ≥ h, w; 0 ≤ shift &lt; pad.
+     */
+    void windowPartition(Tensor out, Tensor x, int b, int h, int w, int c, int window, int shiftH, int shiftW, int padH, int padW,
+                         boolean accumulate);
+
+    /**
+     * The inverse of {@link #windowPartition} and its adjoint: x (b, h, w, c) (=|+=) the windows
+     * put back, rolled by (+shiftH, +shiftW), padding cropped: x[bi, y, z, ch] = windows at padded
+     * position ((y − shiftH) mod padH, (z − shiftW) mod padW).
+     */
+    void windowReverse(Tensor x, Tensor windows, int b, int h, int w, int c, int window, int shiftH, int shiftW, int padH, int padW,
+                       boolean accumulate);
+
     /** out[r, :] = table[idx[r], :] for r < idx.size. */
     void indexSelectRows(Tensor out, Tensor table, Tensor idx, int cols);
 

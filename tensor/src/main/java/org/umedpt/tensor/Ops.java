@@ -140,6 +140,16 @@ public final class Ops {
         return Layout.windowReverse(g, windows, window, h, w);
     }
 
+    /** Pad to (padH, padW), roll by (−shiftH, −shiftW) and partition, in one copy (Swin's shifted windows). */
+    public static Tensor windowPartition(Graph g, Tensor x, int window, int shiftH, int shiftW, int padH, int padW) {
+        return Layout.windowPartition(g, x, window, shiftH, shiftW, padH, padW);
+    }
+
+    /** The inverse: un-partition, roll by (+shiftH, +shiftW), crop to (h, w), in one copy. */
+    public static Tensor windowReverse(Graph g, Tensor windows, int window, int h, int w, int shiftH, int shiftW, int padH, int padW) {
+        return Layout.windowReverse(g, windows, window, h, w, shiftH, shiftW, padH, padW);
+    }
+
     public static Tensor indexSelect(Graph g, Tensor table, Tensor idx) { return Layout.indexSelect(g, table, idx); }
 
     // ---------------------------------------------------------------- normalisation, regularisation

@@ -29,22 +29,14 @@ record WindowGeometry(int h, int w, int ws, int padH, int padW, int shiftH, int 
         return ws * ws;
     }
 
-    /** (B, H, W, C) → (B·nW, ws·ws, C). */
+    /** (B, H, W, C) → (B·nW, ws·ws, C): pad, shift and partition in one copy. */
     Tensor partition(Graph g, Tensor x) {
-        int b = x.dim(0), c = x.dim(3);
-        if (padH > h) x = Ops.concat(g, 1, x, g.zeros(b, padH - h, w, c));
-        if (padW > w) x = Ops.concat(g, 2, x, g.zeros(b, padH, padW - w, c));
-        if (shifted()) x = Ops.roll(g, x, -shiftH, -shiftW);
-        return Ops.windowPartition(g, x, ws);
+        return Ops.windowPartition(g, x, ws, shiftH, shiftW, padH, padW);
     }
 
-    /** (B·nW, ws·ws, C) → (B, H, W, C). */
+    /** (B·nW, ws·ws, C) → (B, H, W, C): un-partition, shift back and crop in one copy. */
     Tensor reverse(Graph g, Tensor windows) {
-        Tensor x = Ops.windowReverse(g, windows, ws, padH, padW);
-        if (shifted()) x = Ops.roll(g, x, shiftH, shiftW);
-        if (padH > h) x = Ops.slice(g, x, 1, 0, h);
-        if (padW > w) x = Ops.slice(g, x, 2, 0, w);
-        return x;
+        return Ops.windowReverse(g, windows, ws, h, w, shiftH, shiftW, padH, padW);
     }
 
     /**

@@ -121,32 +121,70 @@ public final class Layout {
      */
     public static Tensor windowPartition(Graph g, Tensor x, int ws) {
         Checks.rank("windowPartition", "x", x, 4);
-        int b = x.dim(0), h = x.dim(1), w = x.dim(2), c = x.dim(3);
-        if (ws <= 0 || h % ws != 0 || w % ws != 0) {
+        if (ws <= 0 || x.dim(1) % ws != 0 || x.dim(2) % ws != 0) {
             throw new IllegalArgumentException("windowPartition: window " + ws + " does not divide H, W of " + x.describe()
                     + " (pad first)");
         }
-        Tensor v = reshape(g, x, b, h / ws, ws, w / ws, ws, c);
-        Tensor p = permute(g, v, 0, 1, 3, 2, 4, 5);
-        return reshape(g, p, b * (h / ws) * (w / ws), ws * ws, c);
+        return windowPartition(g, x, ws, 0, 0, x.dim(1), x.dim(2));
+    }
+
+    /**
+     * Swin's shifted-window partition in one copy: (B, H, W, C) zero padded at the bottom and right
+     * to (padH, padW), rolled by (−shiftH, −shiftW) and cut into ws×ws windows → (B·nW, ws·ws, C),
+     * as torchvision's pad, {@code torch.roll} and partition. Backward puts the gradient back
+     * ({@link #windowReverse} accumulating; padding cells drop out).
+     */
+    public static Tensor windowPartition(Graph g, Tensor x, int ws, int shiftH, int shiftW, int padH, int padW) {
+        Checks.alive(x);
+        Checks.rank("windowPartition", "x", x, 4);
+        int b = x.dim(0), h = x.dim(1), w = x.dim(2), c = x.dim(3);
+        checkWindows("windowPartition", x, ws, h, w, shiftH, shiftW, padH, padW);
+        int nW = (padH / ws) * (padW / ws);
+        Tensor y = g.empty(b * nW, ws * ws, c);
+        g.backend().windowPartition(y, x, b, h, w, c, ws, shiftH, shiftW, padH, padW, false);
+        return g.record("windowPartition", y,
+                dy -> g.backend().windowReverse(g.gradFor(x), dy, b, h, w, c, ws, shiftH, shiftW, padH, padW, true), x);
     }
 
     /** The inverse of {@link #windowPartition}: (B·nW, ws·ws, C) → (B, H, W, C). */
     public static Tensor windowReverse(Graph g, Tensor windows, int ws, int h, int w) {
-        Checks.rank("windowReverse", "windows", windows, 3);
-        if (ws <= 0 || h % ws != 0 || w % ws != 0 || windows.dim(1) != ws * ws) {
+        if (ws <= 0 || h % ws != 0 || w % ws != 0) {
             throw new IllegalArgumentException("windowReverse: window " + ws + " and size " + h + "x" + w
                     + " do not match " + windows.describe());
         }
-        int nW = (h / ws) * (w / ws);
-        if (windows.dim(0) % nW != 0) {
-            throw new IllegalArgumentException("windowReverse: " + windows.dim(0) + " windows is not a multiple of " + nW
-                    + " windows per image of " + h + "x" + w);
+        return windowReverse(g, windows, ws, h, w, 0, 0, h, w);
+    }
+
+    /**
+     * The inverse of the shifted {@link #windowPartition}: windows (B·nW, ws·ws, C) put back on the
+     * (padH, padW) map, rolled by (+shiftH, +shiftW), cropped to (B, H, W, C). Backward partitions
+     * the gradient (accumulating).
+     */
+    public static Tensor windowReverse(Graph g, Tensor windows, int ws, int h, int w, int shiftH, int shiftW, int padH, int padW) {
+        Checks.alive(windows);
+        Checks.rank("windowReverse", "windows", windows, 3);
+        checkWindows("windowReverse", windows, ws, h, w, shiftH, shiftW, padH, padW);
+        int nW = (padH / ws) * (padW / ws);
+        if (windows.dim(1) != ws * ws || windows.dim(0) % nW != 0) {
+            throw new IllegalArgumentException("windowReverse: " + windows.describe() + " is not (B·" + nW + ", " + ws * ws
+                    + ", C) for window " + ws + " on a " + padH + "x" + padW + " padded map");
         }
         int b = windows.dim(0) / nW, c = windows.dim(2);
-        Tensor v = reshape(g, windows, b, h / ws, w / ws, ws, ws, c);
-        Tensor p = permute(g, v, 0, 1, 3, 2, 4, 5);
-        return reshape(g, p, b, h, w, c);
+        Tensor y = g.empty(b, h, w, c);
+        g.backend().windowReverse(y, windows, b, h, w, c, ws, shiftH, shiftW, padH, padW, false);
+        return g.record("windowReverse", y,
+                dy -> g.backend().windowPartition(g.gradFor(windows), dy, b, h, w, c, ws, shiftH, shiftW, padH, padW, true), windows);
+    }
+
+    private static void checkWindows(String op, Tensor t, int ws, int h, int w, int shiftH, int shiftW, int padH, int padW) {
+        if (ws <= 0 || padH < h || padW < w || padH % ws != 0 || padW % ws != 0 || padH - h >= ws || padW - w >= ws) {
+            throw new IllegalArgumentException(op + ": window " + ws + " with padded size " + padH + "x" + padW + " does not fit "
+                    + h + "x" + w + " (" + t.describe() + "): the padded size must be the next multiples of the window");
+        }
+        if (shiftH < 0 || shiftH >= padH || shiftW < 0 || shiftW >= padW) {
+            throw new IllegalArgumentException(op + ": shift (" + shiftH + ", " + shiftW + ") outside [0, " + padH + ") x [0, "
+                    + padW + ") for " + t.describe());
+        }
     }
 
     /**

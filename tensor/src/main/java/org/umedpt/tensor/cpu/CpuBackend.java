@@ -268,6 +268,18 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void windowPartition(Tensor out, Tensor x, int b, int h, int w, int c, int window, int shiftH, int shiftW, int padH, int padW,
+                                boolean accumulate) {
+        layout.windowPartition(out, x, b, h, w, c, window, shiftH, shiftW, padH, padW, accumulate);
+    }
+
+    @Override
+    public void windowReverse(Tensor x, Tensor windows, int b, int h, int w, int c, int window, int shiftH, int shiftW, int padH, int padW,
+                              boolean accumulate) {
+        layout.windowReverse(x, windows, b, h, w, c, window, shiftH, shiftW, padH, padW, accumulate);
+    }
+
+    @Override
     public void indexSelectRows(Tensor out, Tensor table, Tensor idx, int cols) {
         layout.indexSelectRows(out, table, idx, cols);
     }

@@ -92,6 +92,58 @@ final class LayoutCpu {
         });
     }
 
+    /**
+     * One pass per window row: token runs whose source columns are consecutive (no wrap, no
+     * padding) are copied as one run of k·c floats; padding tokens are zero (or left, accumulating).
+     */
+    void windowPartition(Tensor out, Tensor x, int b, int h, int w, int c, int win, int shiftH, int shiftW, int padH, int padW,
+                         boolean accumulate) {
+        float[] od = out.data(), xd = x.data();
+        int oo = out.offset(), xo = x.offset();
+        int nwh = padH / win, nww = padW / win;
+        par.forRange(b * nwh * nww * win, Math.max(1, ELEMENT_GRAIN / Math.max(1, win * c)), (part, from, to) -> {
+            for (int row = from; row < to; row++) { // row = (window, ti)
+                int ti = row % win, window = row / win;
+                int wj = window % nww, wi = (window / nww) % nwh, bi = window / (nww * nwh);
+                int y = (wi * win + ti + shiftH) % padH;
+                int dst = oo + row * win * c;
+                for (int tj = 0; tj < win; ) {
+                    int z = (wj * win + tj + shiftW) % padW;
+                    int len = Math.min(win - tj, padW - z); // up to the window's end or the wrap
+                    if (y < h && z < w) {
+                        len = Math.min(len, w - z);
+                        copyRun(od, dst + tj * c, xd, xo + ((bi * h + y) * w + z) * c, len * c, accumulate);
+                    } else {
+                        if (y >= h) len = win - tj;
+                        if (!accumulate) java.util.Arrays.fill(od, dst + tj * c, dst + (tj + len) * c, 0f);
+                    }
+                    tj += len;
+                }
+            }
+        });
+    }
+
+    /** One pass per map row: column runs that come from one window row without a wrap are one copy. */
+    void windowReverse(Tensor x, Tensor windows, int b, int h, int w, int c, int win, int shiftH, int shiftW, int padH, int padW,
+                       boolean accumulate) {
+        float[] xd = x.data(), wd = windows.data();
+        int xo = x.offset(), wo = windows.offset();
+        int nwh = padH / win, nww = padW / win;
+        par.forRange(b * h, Math.max(1, ELEMENT_GRAIN / Math.max(1, w * c)), (part, from, to) -> {
+            for (int r = from; r < to; r++) { // r = (bi, y)
+                int bi = r / h, y = r % h;
+                int py = Math.floorMod(y - shiftH, padH), wi = py / win, ti = py % win;
+                for (int z = 0; z < w; ) {
+                    int pz = Math.floorMod(z - shiftW, padW), wj = pz / win, tj = pz % win;
+                    int len = Math.min(w - z, Math.min(padW - pz, win - tj));
+                    int src = wo + ((((bi * nwh + wi) * nww + wj) * win + ti) * win + tj) * c;
+                    copyRun(xd, xo + (r * w + z) * c, wd, src, len * c, accumulate);
+                    z += len;
+                }
+            }
+        });
+    }
+
     private static void copyRun(float[] d, int di, float[] s, int si, int len, boolean acc) {
         if (acc) Runs.addRun(d, di, s, si, len);
         else Runs.moveRun(d, di, s, si, len);

@@ -171,6 +171,10 @@ class OpsGradTest {
         gc.check("windowPartition", g -> Ops.windowPartition(g, w, 3), w);
         Tensor win = input(r, 1f, 12, 9, 5);
         gc.check("windowReverse", g -> Ops.windowReverse(g, win, 3, 6, 6), win);
+        Tensor odd = input(r, 1f, 2, 5, 8, 3); // padded to 6x9 for window 3, shifted by (1, 2)
+        gc.check("windowPartition shifted and padded", g -> Ops.windowPartition(g, odd, 3, 1, 2, 6, 9), odd);
+        Tensor wins = input(r, 1f, 2 * 6, 9, 3);
+        gc.check("windowReverse shifted and cropped", g -> Ops.windowReverse(g, wins, 3, 5, 8, 1, 2, 6, 9), wins);
         Tensor table = input(r, 1f, 13, 3);
         Tensor idx = Tensor.of(new float[] {0, 5, 5, 12, 3, 0, 7}, 7);
         gc.check("indexSelect", g -> Ops.indexSelect(g, table, idx), table);
