@@ -64,7 +64,7 @@ const std::map<std::string, Launch>& table() {
         K(softmax_forward), K(softmax_backward),
         K(layernorm_forward), K(layernorm_residual_forward), K(layernorm_backward_dx), K(layernorm_backward_dwdb),
         K(permute_forward), K(copy_block), K(roll_forward), K(index_select_rows), K(index_add_rows),
-        K(window_partition), K(window_reverse), K(window_attention_forward), K(window_attention_backward),
+        K(window_partition), K(window_reverse), K(window_attention_forward), K(window_attention_backward), K(window_attention_cosine_backward),
         K(im2col), K(col2im), K(cross_entropy_forward), K(cross_entropy_backward), K(sigmoid_focal_forward), K(sigmoid_focal_backward),
         K(maxpool_forward), K(maxpool_backward), K(avgpool_forward), K(avgpool_backward),
         K(resize_forward), K(resize_backward),

@@ -31,9 +31,9 @@ import java.util.List;
  *
  * <p>One primitive runs on the CPU backend ({@link #CPU_FALLBACK}): the dropout mask, whose random
  * stream must be the CPU's {@link Rng} (a device generator would give other masks). Fused window
- * attention runs {@code attention.cu}, except the backward of Swin v2's cosine form (no kernel yet)
- * and a backward without a qkv gradient, which go to the CPU. Its dbias is summed with
- * {@code atomicAdd}: not bit-stable from run to run on a GPU, unlike the CPU's.
+ * attention runs {@code attention.cu}, v1 and v2 (cosine) forward and backward; only a backward
+ * without a qkv gradient goes to the CPU. Its dbias is summed with {@code atomicAdd}: not
+ * bit-stable from run to run on a GPU, unlike the CPU's (dτ is: summed over windows in order).
  *
  * <p>Not thread-safe: one caller drives a backend at a time.
  */
@@ -251,13 +251,22 @@ public final class CudaBackend implements Backend {
     @Override
     public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
                                         int windows, int tokens, int heads, int headDim, float scale) {
-        // the kernel is Swin v1's and always writes d(qkv): the cosine form and a qkv without
-        // gradient stay on the CPU (dS is scratch either way: the kernel keeps it in shared memory)
-        if (tau != null || dQkv == null) {
+        // the kernels always write d(qkv): a qkv without gradient (never the case in a model) stays on
+        // the CPU. dS is scratch: the kernels keep ds in shared memory; the cosine one leaves its
+        // per-(window, head) dτ terms there, summed over windows in a fixed order (a deterministic dτ)
+        if (dQkv == null) {
             cpu.windowAttentionBackward(dQkv, dBias, dTau, dS, dO, p, qkv, tau, windows, tokens, heads, headDim, scale);
             return;
         }
         if (windows == 0) return;
+        if (tau != null) {
+            long gp = mem.read(dO), pp = mem.read(p), qp = mem.read(qkv), tp = mem.read(tau);
+            long terms = dTau == null ? 0 : mem.write(dS, true);
+            AttentionKernels.cosineBackward(ctx, mem.write(dQkv, false), dBias == null ? 0 : mem.write(dBias, false), terms, gp, pp, qp, tp,
+                    windows, heads, tokens, headDim);
+            if (dTau != null) ReduceKernels.reduceToMid(ctx, mem.write(dTau, false), terms, windows, heads, 1, true);
+            return;
+        }
         long gp = mem.read(dO), pp = mem.read(p), qp = mem.read(qkv);
         AttentionKernels.backward(ctx, mem.write(dQkv, false), dBias == null ? 0 : mem.write(dBias, false), gp, pp, qp, windows, heads, tokens, headDim, scale);
     }

@@ -296,6 +296,7 @@ abstract class BackendParityCases {
         for (int[] a : ATTENTION) {
             int w = a[0], n = a[1], heads = a[2], hd = a[3], nw = a[4], c = heads * hd;
             Tensor qkv = rand(w, n, 3 * c), bias = rand(heads, n, n), tau = Tensor.uniform(rng, 5f, 20f, heads);
+            java.util.Arrays.fill(qkv.data(), 0, 2 * c, 0f); // token 0 of window 0: zero q and k rows (the cosine form's clamped norm)
             Tensor mask = Tensor.zeros(nw, n, n);
             for (int i = 0; i < mask.size(); i++) if (rng.nextFloat() < 0.3f) mask.data()[i] = -100f;
             for (Tensor m : new Tensor[] {null, mask}) {
@@ -305,12 +306,20 @@ abstract class BackendParityCases {
                     float scale = (float) (1 / Math.sqrt(hd));
                     both(what, 1e-5, new Tensor[] {poisoned(w, n, c), poisoned(w, heads, n, n)},
                             (b, o) -> b.windowAttentionForward(o[0], o[1], qkv, bias, m, t, w, n, heads, hd, nw, scale));
-                    if (t != null) continue; // the cosine backward runs on the CPU in both backends
                     Tensor o = Tensor.zeros(w, n, c), p = Tensor.zeros(w, heads, n, n), dO = rand(w, n, c);
-                    cpu.windowAttentionForward(o, p, qkv, bias, m, null, w, n, heads, hd, nw, scale);
-                    both(what + " backward", 1e-5, new Tensor[] {rand(w, n, 3 * c), rand(heads, n, n)},
-                            (b, out) -> b.windowAttentionBackward(out[0], out[1], null, Tensor.zeros(w, heads, n, n), dO, p, qkv, null, w, n, heads,
-                                    hd, scale));
+                    cpu.windowAttentionForward(o, p, qkv, bias, m, t, w, n, heads, hd, nw, scale);
+                    if (t == null) {
+                        both(what + " backward", 1e-5, new Tensor[] {rand(w, n, 3 * c), rand(heads, n, n)},
+                                (b, out) -> b.windowAttentionBackward(out[0], out[1], null, Tensor.zeros(w, heads, n, n), dO, p, qkv, null, w, n,
+                                        heads, hd, scale));
+                    } else { // dτ too; and without dbias, dτ (frozen position bias, a fixed τ)
+                        both(what + " backward", 1e-5, new Tensor[] {rand(w, n, 3 * c), rand(heads, n, n), rand(heads)},
+                                (b, out) -> b.windowAttentionBackward(out[0], out[1], out[2], Tensor.zeros(w, heads, n, n), dO, p, qkv, t, w, n,
+                                        heads, hd, scale));
+                        both(what + " backward, qkv only", 1e-5, new Tensor[] {rand(w, n, 3 * c)},
+                                (b, out) -> b.windowAttentionBackward(out[0], null, null, Tensor.zeros(w, heads, n, n), dO, p, qkv, t, w, n,
+                                        heads, hd, scale));
+                    }
                 }
             }
         }

@@ -1,8 +1,8 @@
 package org.umedpt.kernels.launch;
 
 /**
- * Launchers of {@code attention.cu}: the fused window attention forward and backward. Not a Backend
- * primitive yet (the CPU composes GEMMs and softmax); ready for the fused Swin block.
+ * Launchers of {@code attention.cu}: the fused window attention forward and backward (the
+ * {@code windowAttentionForward/Backward} primitives), Swin v1's scaled dot product and v2's cosine form.
  */
 public final class AttentionKernels {
     private AttentionKernels() {}
@@ -10,6 +10,7 @@ public final class AttentionKernels {
     static final String FILE = "attention";
     public static final Kernel FORWARD = new Kernel(FILE, "window_attention_forward", "ppppppiiiiif");
     public static final Kernel BACKWARD = new Kernel(FILE, "window_attention_backward", "pppppiiiif");
+    public static final Kernel COSINE_BACKWARD = new Kernel(FILE, "window_attention_cosine_backward", "pppppppiiii");
     static final int WARPS = 4;
 
     /** Dynamic shared memory of a launch: k (n·(d+1)), v (n·d), and per warp a q row and a p row. */
@@ -20,6 +21,11 @@ public final class AttentionKernels {
     /** Dynamic shared memory of a backward launch: k and v (n·(d+1) each), ds (n·(n+1)), a dout row per warp. */
     static int backwardSharedBytes(int n, int d) {
         return Float.BYTES * (2 * n * (d + 1) + n * (n + 1) + WARPS * d);
+    }
+
+    /** Dynamic shared memory of a cosine backward launch: k̂ and v, ds, the row norms, per warp three rows and a partial. */
+    static int cosineBackwardSharedBytes(int n, int d) {
+        return Float.BYTES * (2 * n * (d + 1) + n * (n + 1) + 2 * n + WARPS * (3 * d + 1));
     }
 
     /**
@@ -43,5 +49,17 @@ public final class AttentionKernels {
                                 float scale) {
         LaunchConfig c = new LaunchConfig(bw * heads, 1, 1, 32 * WARPS, 1, 1, backwardSharedBytes(n, d));
         l.launch(c, KernelArgs.of(BACKWARD).ptr(dqkv).ptr(dbias).ptr(dout).ptr(probs).ptr(qkv).i(bw).i(heads).i(n).i(d).f(scale));
+    }
+
+    /**
+     * The cosine form's backward: dqkv += the gradient given dout and the saved probs, dbias += its
+     * gradient (may be 0), tauTerms (bw·heads, may be 0) = each (window, head)'s Σ ds ∘ q̂k̂ᵀ, to be
+     * summed over windows into dτ by the caller; tau (heads) is the forward's logitScale.
+     */
+    public static void cosineBackward(Launcher l, long dqkv, long dbias, long tauTerms, long dout, long probs, long qkv, long tau, int bw,
+                                      int heads, int n, int d) {
+        LaunchConfig c = new LaunchConfig(bw * heads, 1, 1, 32 * WARPS, 1, 1, cosineBackwardSharedBytes(n, d));
+        l.launch(c, KernelArgs.of(COSINE_BACKWARD).ptr(dqkv).ptr(dbias).ptr(tauTerms).ptr(dout).ptr(probs).ptr(qkv).ptr(tau).i(bw).i(heads)
+                .i(n).i(d));
     }
 }
