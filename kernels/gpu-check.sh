@@ -7,16 +7,16 @@
 # Writes, under $OUT (default /tmp/gpu-check):
 #   env.txt       what the machine is: nvidia-smi, ldd of the kit's java, the nvidia wheel folders
 #                 and CUDA library versions found (record what you see in docs/DESIGN-NOTES.md)
-#   junit/        CudaParityTest: every Backend primitive CUDA vs CPU (fp32 <= 1e-5, TF32 <= 1e-3);
+#   junit/        CudaParityTest: every Backend primitive CUDA vs CPU (fp32 <= 1e-5, TF32 <= 1e-3, bf16 GEMM <= 1e-2);
 #                 FusedKernelsDeviceTest: window partition/reverse, window attention fwd/bwd and
 #                 cross-entropy against double references; the loading tests; as JUnit XML (the
 #                 tree is in device.log)
 #   bench.md      GpuBench: the multi-task round, swin_t ("tiny") at 224 px, one task of each type,
-#                 batch 32 per task, CUDA backend; then device memory for N = 1, 2, 4, 8, 16 tasks
-#                 (nano, accumulate mode)
+#                 batch 32 per task, CUDA backend with TF32 GEMMs, then with bf16 GEMM inputs
+#                 (--device cuda:bf16); then device memory for N = 1, 2, 4, 8, 16 tasks (nano, accumulate mode)
 #   peer.md       bench/peers/torch_multitask_gpu.py (PyTorch eager, TF32 on): the same two measurements
 #   summary.txt   one line per stage: its exit status and seconds
-# Each stage has its own time limit, 585 s in all (the device call's 600 s limit); STAGES (default
+# Each stage has its own time limit, 580 s in all (the device call's limit is 600 s); STAGES (default
 # "parity bench peer") picks stages for a rerun, e.g. STAGES=parity bash kernels/gpu-check.sh; exit status is
 # that of the parity stage (0: every primitive agrees with the CPU).
 set -uo pipefail
@@ -59,7 +59,7 @@ cat "$OUT/env.txt"
 # 2. parity of every primitive (launches synchronised one by one), and the loading tests
 parity=0
 if want parity; then
-  stage parity 180 bash "$kit/run.sh" junit --select-class org.umedpt.kernels.CudaParityTest \
+  stage parity 150 bash "$kit/run.sh" junit --select-class org.umedpt.kernels.CudaParityTest \
     --select-class org.umedpt.kernels.FusedKernelsDeviceTest --select-class org.umedpt.kernels.StubLibcudaTest --reports-dir="$OUT/junit" || parity=$?
 fi
 
@@ -67,14 +67,17 @@ fi
 if want bench; then
   stage bench-tiny 120 bash "$kit/run.sh" main org.umedpt.bench.GpuBench --device cuda --config tiny --px 224 --batch 32 \
     --tasks 3 --steps 5 --warmup 2 --max-seconds 90 > "$OUT/bench.md"
-  stage bench-memory 75 bash "$kit/run.sh" main org.umedpt.bench.GpuBench --device cuda --config nano --px 112 --batch 8 \
+  stage bench-tiny-bf16 60 bash "$kit/run.sh" main org.umedpt.bench.GpuBench --device cuda:bf16 --config tiny --px 224 --batch 32 \
+    --tasks 3 --steps 5 --warmup 1 --max-seconds 30 > "$OUT/bench-bf16.md"
+  tail -n +3 "$OUT/bench-bf16.md" >> "$OUT/bench.md"   # its rows without the table header
+  stage bench-memory 60 bash "$kit/run.sh" main org.umedpt.bench.GpuBench --device cuda --config nano --px 112 --batch 8 \
     --tasks 3 --steps 1 --warmup 1 --memory-tasks 1,2,4,8,16 --max-seconds 60 >> "$OUT/bench.md"
 fi
 
 # 4. the PyTorch eager peer in the same call
 if want peer && [ -f bench/peers/torch_multitask_gpu.py ]; then
   stage peer-tiny 90 python3 bench/peers/torch_multitask_gpu.py --config tiny --batch 32 --tasks 3 --steps 5 > "$OUT/peer.md"
-  stage peer-memory 120 python3 bench/peers/torch_multitask_gpu.py --config nano --batch 8 --tasks 3 --steps 1 \
+  stage peer-memory 100 python3 bench/peers/torch_multitask_gpu.py --config nano --batch 8 --tasks 3 --steps 1 \
     --memory-tasks 1,2,4,8,16 >> "$OUT/peer.md"
 fi
 cat "$OUT/bench.md" "$OUT/peer.md" 2>/dev/null

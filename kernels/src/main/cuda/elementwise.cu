@@ -15,6 +15,8 @@
 //                     the concatenation (starts[T] = n); decay (T) each tensor's 1 − lr·wd (0 weight
 //                     decay for norms and biases). Thread per element of the concatenation; its tensor
 //                     by binary search in starts.
+//   to_bf16           out[i] = x[i] rounded to bfloat16 (nearest, ties to even; NaN stays NaN, as a
+//                     quiet NaN), as bit patterns: the bf16 GEMM's inputs        out (n uint16), x (n)
 //
 // op codes are the ordinals of org.umedpt.tensor.UnaryOp / BinaryOp (a Java test pins them).
 // Launch: 1-D, blockDim.x any (256 by default), gridDim.x = min(ceil(n / block), cap); the loops
@@ -134,6 +136,14 @@ extern "C" __global__ void binary_strided(float* out, const float* a, const floa
 // The scalar loop of CpuBackend.adamWStep, operation for operation:
 //   m ← b1·m + c1·g;  v ← b2·v + c2·g²;  p ← p·decay − stepSize·m / (√v / √bc2 + eps)
 // with c_i = 1 − β_i computed in double on the host, decay = 1 − lr·wd, stepSize = lr / bc1.
+extern "C" __global__ void to_bf16(unsigned short* __restrict__ out, const float* __restrict__ x, int n) {
+    GRID_STRIDE(i, n) {
+        unsigned int u = __float_as_uint(x[i]);
+        out[i] = (u & 0x7fffffffu) > 0x7f800000u ? (unsigned short)((u >> 16) | 0x40u)
+                                                  : (unsigned short)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+    }
+}
+
 extern "C" __global__ void adamw_step(float* __restrict__ p, const float* __restrict__ g, float* __restrict__ m,
                                       float* __restrict__ v, int n, float b1, float b2, float c1, float c2, float decay,
                                       float stepSize, float sqrtBc2, float eps) {

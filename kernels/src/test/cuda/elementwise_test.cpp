@@ -184,5 +184,38 @@ int main() {
         }
         cases++;
     }
+    // to_bf16 against a reference written with the definition (nearest bf16, ties to even): the
+    // neighbours below and above, compared in double; specials by bit pattern
+    {
+        std::vector<float> x = check::random(4099, 31, -1e4f, 1e4f);
+        auto bits = [](float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; };
+        auto from = [](uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; };
+        x.push_back(from(0x3f808000u)); // a tie between 1.0 and 1.0078125: to even (1.0)
+        x.push_back(from(0x3f818000u)); // a tie, odd below: rounds up
+        x.push_back(INFINITY); x.push_back(-INFINITY); x.push_back(NAN); x.push_back(0.0f); x.push_back(-0.0f);
+        x.push_back(3.4e38f);           // rounds past the largest bf16: inf, as cuda's __float2bfloat16_rn
+        int n = (int)x.size(), bad = 0;
+        std::vector<uint16_t> out(n, 0xdead);
+        for (unsigned block : check::BLOCKS) {
+            shim::launch(to_bf16, dim3(check::gridFor(n, block)), dim3(block), 0, (unsigned short*)out.data(), (const float*)x.data(), n);
+            for (int i = 0; i < n; i++) {
+                uint32_t u = bits(x[i]);
+                uint16_t e;
+                if (std::isnan(x[i])) {
+                    e = (uint16_t)((u >> 16) | 0x40u);
+                } else {
+                    uint32_t lo = u & 0xffff0000u, hi = lo + 0x10000u;
+                    // hi's value as if the exponent were unbounded (past the largest bf16 it is inf)
+                    double vlo = from(lo), vhi = std::isinf(from(hi)) ? 2 * vlo - (double)from(lo - 0x10000u) : (double)from(hi);
+                    double dl = std::fabs((double)x[i] - vlo), dh = std::fabs(vhi - x[i]);
+                    bool up = std::isinf(x[i]) ? false : dh < dl || (dh == dl && ((lo >> 16) & 1u));
+                    e = (uint16_t)((up ? hi : lo) >> 16);
+                }
+                if (out[i] != e && bad++ < 5) std::printf("FAIL to_bf16 x=%.9g: got 0x%04x expected 0x%04x\n", x[i], out[i], e);
+            }
+            cases++;
+        }
+        if (bad) check::failures += 1;
+    }
     return check::finish("elementwise", cases);
 }

@@ -59,7 +59,7 @@ template <class... P> Launch wrap(void (*k)(P...)) {
 #define K(name) {#name, wrap(name)}
 const std::map<std::string, Launch>& table() {
     static const std::map<std::string, Launch> t = {
-        K(fill_forward), K(axpy_forward), K(unary_forward), K(unary_backward), K(binary_forward), K(binary_strided), K(adamw_step), K(adamw_multi),
+        K(fill_forward), K(axpy_forward), K(unary_forward), K(unary_backward), K(binary_forward), K(binary_strided), K(adamw_step), K(adamw_multi), K(to_bf16),
         K(sum_rows), K(max_rows), K(reduce_to_mid), K(gather_rows), K(scatter_rows),
         K(softmax_forward), K(softmax_backward),
         K(layernorm_forward), K(layernorm_residual_forward), K(layernorm_backward_dx), K(layernorm_backward_dwdb),
@@ -83,17 +83,25 @@ extern "C" int shim_launch(const char* name, unsigned gx, unsigned gy, unsigned 
 
 extern "C" int shim_kernel_count() { return (int)table().size(); }
 
-extern "C" void shim_gemm(int transA, int transB, int m, int n, int k, float alpha, const float* a, int lda, long long strideA,
-                          const float* b, int ldb, long long strideB, float beta, float* c, int ldc, long long strideC, int batch) {
+// a and b are fp32, or bf16 (uint16 bit patterns, element strides) when bf16 != 0
+extern "C" void shim_gemm(int transA, int transB, int m, int n, int k, float alpha, const void* a, int lda, long long strideA,
+                          const void* b, int ldb, long long strideB, float beta, float* c, int ldc, long long strideC, int batch, int bf16) {
+    auto at = [bf16](const void* base, long long i) -> double {
+        if (!bf16) return static_cast<const float*>(base)[i];
+        uint32_t bits = (uint32_t) static_cast<const uint16_t*>(base)[i] << 16;
+        float f;
+        std::memcpy(&f, &bits, 4);
+        return f;
+    };
     for (int p = 0; p < batch; p++) {
-        const float *A = a + p * strideA, *B = b + p * strideB;
+        long long ao = p * strideA, bo = p * strideB;
         float* C = c + p * strideC;
         for (int j = 0; j < n; j++)
             for (int i = 0; i < m; i++) {
                 double s = 0;
                 for (int l = 0; l < k; l++) {
-                    double av = transA ? A[l + (long long)i * lda] : A[i + (long long)l * lda];
-                    double bv = transB ? B[j + (long long)l * ldb] : B[l + (long long)j * ldb];
+                    double av = transA ? at(a, ao + l + (long long)i * lda) : at(a, ao + i + (long long)l * lda);
+                    double bv = transB ? at(b, bo + j + (long long)l * ldb) : at(b, bo + l + (long long)j * ldb);
                     s += av * bv;
                 }
                 float& out = C[i + (long long)j * ldc];

@@ -45,7 +45,7 @@ public final class CudaBackend implements Backend {
     private final DeviceApi api;
     private final DeviceMemory mem;
     private final CpuBackend cpu;
-    private final boolean tf32;
+    private final GemmPrecision precision;
     private boolean closed;
 
     /**
@@ -53,16 +53,28 @@ public final class CudaBackend implements Backend {
      * @param tf32 use TF32 tensor cores for GEMM (PyTorch's {@code allow_tf32}); off: exact fp32
      */
     public CudaBackend(CudaContext ctx, boolean tf32) {
+        this(ctx, tf32 ? GemmPrecision.TF32 : GemmPrecision.FP32);
+    }
+
+    /**
+     * @param ctx       the device (the backend owns it and closes it)
+     * @param precision how GEMMs multiply (everything else is fp32)
+     */
+    public CudaBackend(CudaContext ctx, GemmPrecision precision) {
         this.ctx = ctx;
         this.api = ctx.api();
         this.mem = new DeviceMemory(api, ctx.stream());
         this.cpu = new CpuBackend(1);
-        this.tf32 = tf32;
+        this.precision = precision;
     }
 
     /** Opens device {@code ordinal} through JavaCPP. */
-    public static CudaBackend open(int ordinal, boolean tf32, boolean syncAfterLaunch) {
-        return new CudaBackend(new CudaContext(JavaCppDeviceApi.open(ordinal), syncAfterLaunch), tf32);
+    public static CudaBackend open(int ordinal, GemmPrecision precision, boolean syncAfterLaunch) {
+        return new CudaBackend(new CudaContext(JavaCppDeviceApi.open(ordinal), syncAfterLaunch), precision);
+    }
+
+    public GemmPrecision precision() {
+        return precision;
     }
 
     public CudaContext context() {
@@ -130,7 +142,14 @@ public final class CudaBackend implements Backend {
             return;
         }
         int lda = transA ? m : k, ldb = transB ? k : n;
-        api.gemmStridedBatched(transB, transA, n, m, k, alpha, bp, ldb, strideB, ap, lda, strideA, beta, cp, n, strideC, batch, tf32,
+        if (precision == GemmPrecision.BF16) { // bf16 copies of both operands, at the same element offsets
+            long a16 = mem.scratch(0, (long) a.size() * 2), b16 = mem.scratch(1, (long) b.size() * 2);
+            ElementwiseKernels.toBf16(ctx, a16, ap, a.size());
+            ElementwiseKernels.toBf16(ctx, b16, bp, b.size());
+            ap = a16;
+            bp = b16;
+        }
+        api.gemmStridedBatched(transB, transA, n, m, k, alpha, bp, ldb, strideB, ap, lda, strideA, beta, cp, n, strideC, batch, precision,
                 ctx.stream());
     }
 

@@ -6,8 +6,9 @@ import org.umedpt.tensor.BackendProvider;
 /**
  * Registers {@code cuda} with {@link BackendProvider} (META-INF/services). Constructing it loads
  * nothing; {@link #open} loads JavaCPP and the CUDA libraries, and turns a missing library or
- * device into one {@link CudaUnavailableException}. Device 0, TF32 GEMMs (PyTorch's default for
- * the peer benchmark), no sync after launches.
+ * device into one {@link CudaUnavailableException}. Device 0, no sync after launches; GEMMs in
+ * TF32 (PyTorch's {@code allow_tf32}, as the peer benchmark) unless the option says otherwise:
+ * {@code cuda:fp32}, {@code cuda:tf32}, {@code cuda:bf16} ({@link GemmPrecision}).
  */
 public final class CudaBackendProvider implements BackendProvider {
     @Override
@@ -17,6 +18,12 @@ public final class CudaBackendProvider implements BackendProvider {
 
     @Override
     public Backend open(int threads) {
-        return CudaBackend.open(0, true, false);
+        return openWith("", threads);
+    }
+
+    @Override
+    public Backend openWith(String option, int threads) {
+        GemmPrecision precision = option.isEmpty() ? GemmPrecision.TF32 : GemmPrecision.parse(option);
+        return CudaBackend.open(0, precision, false);
     }
 }

@@ -72,11 +72,12 @@ public interface DeviceApi extends AutoCloseable {
 
     /**
      * cuBLAS strided-batched GEMM in cuBLAS's column-major terms (the row-major mapping is done by
-     * the caller): {@code C_i = alpha·op(A_i)·op(B_i) + beta·C_i}, fp32 storage; {@code tf32}
-     * selects CUBLAS_COMPUTE_32F_FAST_TF32 (tensor cores) instead of CUBLAS_COMPUTE_32F.
+     * the caller): {@code C_i = alpha·op(A_i)·op(B_i) + beta·C_i}, C fp32. A and B are fp32, or bf16
+     * (2-byte elements, same element strides) with {@link GemmPrecision#BF16}; TF32 selects
+     * CUBLAS_COMPUTE_32F_FAST_TF32 (tensor cores), the others CUBLAS_COMPUTE_32F.
      */
     void gemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA, long b,
-                            int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch, boolean tf32, long stream);
+                            int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch, GemmPrecision precision, long stream);
 
     /** Releases the cuBLAS handle and the primary context. Idempotent. */
     @Override

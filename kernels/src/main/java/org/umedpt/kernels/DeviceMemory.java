@@ -70,6 +70,7 @@ public final class DeviceMemory implements AutoCloseable {
     private final List<WeakReference<Storage>> heapStorages = new ArrayList<>();
     private int pruneAt = 1024;
     private final Map<IntTable, Long> tables = new HashMap<>();
+    private final long[] scratchPtr = new long[2], scratchBytes = new long[2];
     private final List<Long> allocated = new ArrayList<>();
     private long reservedBytes, uploads, uploadedBytes, downloads, downloadedBytes;
     private boolean closed;
@@ -120,6 +121,19 @@ public final class DeviceMemory implements AutoCloseable {
         api.copyToDevice(ptr, values, 0, values.length, stream);
         tables.put(key, ptr);
         return ptr;
+    }
+
+    /**
+     * Scratch buffer {@code slot} (0 or 1) of at least {@code bytes}, grown as needed and kept (a
+     * smaller one goes back to the pool: work still queued on the stream uses it before any reuse).
+     */
+    long scratch(int slot, long bytes) {
+        if (scratchBytes[slot] < bytes) {
+            if (scratchPtr[slot] != 0) giveBack(scratchPtr[slot], scratchBytes[slot]);
+            scratchBytes[slot] = bufferBytes((bytes + 3) / 4);
+            scratchPtr[slot] = take(scratchBytes[slot]);
+        }
+        return scratchPtr[slot];
     }
 
     private static long tableBytes(int n) {

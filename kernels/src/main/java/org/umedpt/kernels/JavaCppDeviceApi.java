@@ -362,16 +362,18 @@ public final class JavaCppDeviceApi implements DeviceApi {
 
     @Override
     public void gemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA, long b,
-                                   int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch, boolean tf32, long stream) {
+                                   int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch, GemmPrecision precision,
+                                   long stream) {
         checkOpen();
         cublasContext h = blas(stream);
         try (FloatPointer al = new FloatPointer(1).put(alpha); FloatPointer be = new FloatPointer(1).put(beta)) {
-            int compute = tf32 ? cublas.CUBLAS_COMPUTE_32F_FAST_TF32 : cublas.CUBLAS_COMPUTE_32F;
+            int compute = precision == GemmPrecision.TF32 ? cublas.CUBLAS_COMPUTE_32F_FAST_TF32 : cublas.CUBLAS_COMPUTE_32F;
+            int in = precision == GemmPrecision.BF16 ? cudart.CUDA_R_16BF : cudart.CUDA_R_32F;
             checkBlas(cublas.cublasGemmStridedBatchedEx(h, transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
-                    transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, m, n, k, al, new Raw(a), cudart.CUDA_R_32F, lda, strideA, new Raw(b),
-                    cudart.CUDA_R_32F, ldb, strideB, be, new Raw(c), cudart.CUDA_R_32F, ldc, strideC, batch, compute,
+                    transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, m, n, k, al, new Raw(a), in, lda, strideA, new Raw(b),
+                    in, ldb, strideB, be, new Raw(c), cudart.CUDA_R_32F, ldc, strideC, batch, compute,
                     cublas.CUBLAS_GEMM_DEFAULT), "cublasGemmStridedBatchedEx",
-                    "m=" + m + " n=" + n + " k=" + k + " batch=" + batch + (tf32 ? " tf32" : " fp32"));
+                    "m=" + m + " n=" + n + " k=" + k + " batch=" + batch + " " + precision.name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 

@@ -37,13 +37,13 @@ abstract class BackendParityCases {
     int[][] RESIZES = {{6, 7, 7, 14, 14}, {2, 5, 3, 33, 17}, {3, 28, 28, 7, 9}, {2, 56, 56, 224, 224}};
     /** GEMM shapes (batch, m, n, k). */
     int[][] GEMMS = {{1, 1, 1, 1}, {3, 7, 33, 5}, {1, 129, 96, 384}, {8, 49, 49, 32}, {2, 512, 513, 255}};
-    Backend cuda, cudaTf32;
+    Backend cuda, cudaTf32, cudaBf16;
     CpuBackend cpu;
     /** Why the device tests skip, or null when a device is open. */
     String unavailable;
     final Rng rng = new Rng(11);
 
-    /** Opens {@link #cuda} and {@link #cudaTf32}, or sets {@link #unavailable}. */
+    /** Opens {@link #cuda}, {@link #cudaTf32} and {@link #cudaBf16}, or sets {@link #unavailable}. */
     abstract void openDevice();
 
     /** Each test skips on its own, so the reason shows once per test in the report. */
@@ -62,6 +62,7 @@ abstract class BackendParityCases {
     void close() {
         if (cuda != null) cuda.close();
         if (cudaTf32 != null) cudaTf32.close();
+        if (cudaBf16 != null) cudaBf16.close();
         if (cpu != null) cpu.close();
     }
 
@@ -198,7 +199,7 @@ abstract class BackendParityCases {
     }
 
     @Test
-    void gemmFp32AndTf32() {
+    void gemmInEveryPrecision() {
         for (int[] s : GEMMS) {
             int batch = s[0], m = s[1], n = s[2], k = s[3];
             for (boolean ta : new boolean[] {false, true}) {
@@ -211,9 +212,26 @@ abstract class BackendParityCases {
                             1f, 0f, (long) m * k, (long) k * n, (long) m * n));
                     both(what + " tf32", 1e-3, cudaTf32, new Tensor[] {c}, (b, o) -> b.gemm(o[0], a, bm, batch, m, n, k, ta, tb, 0.5f, 0.25f,
                             (long) m * k, (long) k * n, (long) m * n));
+                    both(what + " bf16", 1e-2, cudaBf16, new Tensor[] {c}, (b, o) -> b.gemm(o[0], a, bm, batch, m, n, k, ta, tb, 0.5f, 0.25f,
+                            (long) m * k, (long) k * n, (long) m * n));
+                    // exactly the fp32 product of the bf16-rounded inputs: checks the rounding and the operand layout
+                    Tensor a16 = bf16(a), b16 = bf16(bm), ref = c.copyToHeap(), got = c.copyToHeap();
+                    cpu.gemm(ref, a16, b16, batch, m, n, k, ta, tb, 0.5f, 0.25f, (long) m * k, (long) k * n, (long) m * n);
+                    cudaBf16.gemm(got, a, bm, batch, m, n, k, ta, tb, 0.5f, 0.25f, (long) m * k, (long) k * n, (long) m * n);
+                    close(what + " bf16 vs fp32 on rounded inputs", ref, got, 1e-4);
                 }
             }
         }
+    }
+
+    /** x rounded to bfloat16 (nearest, ties to even), as the backend's to_bf16 kernel does. */
+    static Tensor bf16(Tensor x) {
+        float[] v = x.toArray();
+        for (int i = 0; i < v.length; i++) {
+            int u = Float.floatToRawIntBits(v[i]);
+            v[i] = Float.isNaN(v[i]) ? v[i] : Float.intBitsToFloat(((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) << 16);
+        }
+        return Tensor.of(v, x.shape());
     }
 
     @Test

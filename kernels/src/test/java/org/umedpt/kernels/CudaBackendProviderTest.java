@@ -26,4 +26,13 @@ class CudaBackendProviderTest {
         var e = assertThrows(IllegalArgumentException.class, () -> BackendProvider.open("tpu", 1));
         assertEquals("unknown device 'tpu': available [cpu, cuda]", e.getMessage());
     }
+
+    @Test
+    void aDeviceOptionIsParsedBeforeAnythingLoads() {
+        var e = assertThrows(IllegalArgumentException.class, () -> BackendProvider.open("cuda:fp16", 1));
+        assertEquals("unknown GEMM precision 'fp16': expected fp32, tf32 or bf16", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> BackendProvider.open("cpu:bf16", 1));
+        assertEquals("device cpu takes no option, got 'bf16'", e.getMessage());
+        assertEquals(GemmPrecision.BF16, GemmPrecision.parse("BF16"));
+    }
 }

@@ -22,8 +22,9 @@ class CudaParityTest extends BackendParityCases {
             return;
         }
         try {
-            cuda = CudaBackend.open(0, false, true);
-            cudaTf32 = CudaBackend.open(0, true, true);
+            cuda = CudaBackend.open(0, GemmPrecision.FP32, true);
+            cudaTf32 = CudaBackend.open(0, GemmPrecision.TF32, true);
+            cudaBf16 = CudaBackend.open(0, GemmPrecision.BF16, true);
         } catch (CudaUnavailableException e) {
             unavailable = e.getMessage();
         }

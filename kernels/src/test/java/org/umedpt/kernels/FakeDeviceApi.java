@@ -245,7 +245,9 @@ final class FakeDeviceApi implements DeviceApi {
     /** Column-major cuBLAS GEMM on the emulated memory, in double. */
     @Override
     public void gemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA, long b,
-                                   int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch, boolean tf32, long stream) {
+                                   int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch, GemmPrecision precision,
+                                   long stream) {
+        if (precision == GemmPrecision.BF16) throw new UnsupportedOperationException("fake device: bf16 GEMM (the shim device runs it)");
         log.add("gemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k + " lda=" + lda + " ldb=" + ldb
                 + " ldc=" + ldc + " batch=" + batch + " stream " + stream);
         for (int p = 0; p < batch; p++) {

@@ -41,10 +41,10 @@ final class ShimDeviceApi implements DeviceApi {
         gemm = c.downcallHandle(lookup.lookup("shim_gemm").orElseThrow(),
                 MethodType.methodType(void.class, int.class, int.class, int.class, int.class, int.class, float.class, MemoryAddress.class,
                         int.class, long.class, MemoryAddress.class, int.class, long.class, float.class, MemoryAddress.class, int.class,
-                        long.class, int.class),
+                        long.class, int.class, int.class),
                 FunctionDescriptor.ofVoid(CLinker.C_INT, CLinker.C_INT, CLinker.C_INT, CLinker.C_INT, CLinker.C_INT, CLinker.C_FLOAT,
                         CLinker.C_POINTER, CLinker.C_INT, CLinker.C_LONG_LONG, CLinker.C_POINTER, CLinker.C_INT, CLinker.C_LONG_LONG,
-                        CLinker.C_FLOAT, CLinker.C_POINTER, CLinker.C_INT, CLinker.C_LONG_LONG, CLinker.C_INT));
+                        CLinker.C_FLOAT, CLinker.C_POINTER, CLinker.C_INT, CLinker.C_LONG_LONG, CLinker.C_INT, CLinker.C_INT));
     }
 
     private MemorySegment at(long ptr, long bytes) {
@@ -175,10 +175,11 @@ final class ShimDeviceApi implements DeviceApi {
 
     @Override
     public void gemmStridedBatched(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA, long b,
-                                   int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch, boolean tf32, long stream) {
+                                   int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch, GemmPrecision precision,
+                                   long stream) {
         try {
             gemm.invokeExact(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, MemoryAddress.ofLong(a), lda, strideA, MemoryAddress.ofLong(b), ldb,
-                    strideB, beta, MemoryAddress.ofLong(c), ldc, strideC, batch);
+                    strideB, beta, MemoryAddress.ofLong(c), ldc, strideC, batch, precision == GemmPrecision.BF16 ? 1 : 0);
         } catch (Throwable t) {
             throw new IllegalStateException("shim_gemm failed", t);
         }

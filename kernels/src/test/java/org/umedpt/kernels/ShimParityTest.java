@@ -30,6 +30,7 @@ class ShimParityTest extends BackendParityCases {
             Path lib = Shim.sharedLibrary();
             cuda = new CudaBackend(new CudaContext(new ShimDeviceApi(lib), false), false);
             cudaTf32 = new CudaBackend(new CudaContext(new ShimDeviceApi(lib), false), true);
+            cudaBf16 = new CudaBackend(new CudaContext(new ShimDeviceApi(lib), false), GemmPrecision.BF16);
         } catch (Exception e) {
             throw new IllegalStateException("building or loading the shim device library failed", e);
         }

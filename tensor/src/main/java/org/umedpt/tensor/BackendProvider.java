@@ -21,18 +21,33 @@ public interface BackendProvider {
     Backend open(int threads);
 
     /**
-     * Opens the backend named {@code device}: {@code cpu} (built in) or any provider on the class path.
+     * Opens a backend with an option, the part after the colon in {@code --device name:option}
+     * (empty: none). Providers without options refuse one.
+     */
+    default Backend openWith(String option, int threads) {
+        if (!option.isEmpty()) throw new IllegalArgumentException("device " + name() + " takes no option, got '" + option + "'");
+        return open(threads);
+    }
+
+    /**
+     * Opens the backend named {@code device}, {@code name} or {@code name:option}: {@code cpu}
+     * (built in) or any provider on the class path, e.g. {@code cuda:bf16}.
      *
      * @throws IllegalArgumentException when no provider has that name (the message lists those found)
      */
     static Backend open(String device, int threads) {
-        if (device.equals("cpu")) return new CpuBackend(threads);
+        int colon = device.indexOf(':');
+        String name = colon < 0 ? device : device.substring(0, colon), option = colon < 0 ? "" : device.substring(colon + 1);
+        if (name.equals("cpu")) {
+            if (!option.isEmpty()) throw new IllegalArgumentException("device cpu takes no option, got '" + option + "'");
+            return new CpuBackend(threads);
+        }
         List<String> names = new ArrayList<>(List.of("cpu"));
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
-            if (p.name().equals(device)) return p.open(threads);
+            if (p.name().equals(name)) return p.openWith(option, threads);
             names.add(p.name());
         }
         throw new IllegalArgumentException("unknown device '" + device + "': available " + names
-                + (device.equals("cuda") ? " (the CUDA backend is in the kernels module; is it on the class path?)" : ""));
+                + (name.equals("cuda") ? " (the CUDA backend is in the kernels module; is it on the class path?)" : ""));
     }
 }

@@ -16,6 +16,12 @@ public final class ElementwiseKernels {
     public static final Kernel BINARY_STRIDED = new Kernel(FILE, "binary_strided", "ppppiii");
     public static final Kernel ADAMW = new Kernel(FILE, "adamw_step", "ppppiffffffff");
     public static final Kernel ADAMW_MULTI = new Kernel(FILE, "adamw_multi", "pppiifffffff");
+    public static final Kernel TO_BF16 = new Kernel(FILE, "to_bf16", "ppi");
+
+    /** out (n bf16 bit patterns) = x (n) rounded to nearest even: the bf16 GEMM's inputs. */
+    public static void toBf16(Launcher l, long out, long x, int n) {
+        l.launch(LaunchConfig.elementwise(n), KernelArgs.of(TO_BF16).ptr(out).ptr(x).i(n));
+    }
 
     /** out[i] = value. out (n) */
     public static void fill(Launcher l, long out, float value, int n) {
