@@ -417,6 +417,28 @@ public final class CudaBackend implements Backend {
         ElementwiseKernels.adamW(ctx, mem.write(p, false), gp, mem.write(m, false), mem.write(v, false), p.size(), lr, beta1, beta2, eps, weightDecay, bc1, bc2);
     }
 
+    /** Every parameter in one launch: the pointer, offset and decay tables are cached by content (the first two never change). */
+    @Override
+    public void adamWStepAll(Tensor[] p, Tensor[] g, Tensor[] m, Tensor[] v, float lr, double beta1, double beta2, float eps,
+                             float[] weightDecay, float bc1, float bc2) {
+        int t = p.length;
+        long[] pp = new long[t], gp = new long[t], mp = new long[t], vp = new long[t];
+        int[] sizes = new int[t], decay = new int[t];
+        for (int i = 0; i < t; i++) {
+            gp[i] = mem.read(g[i]);
+            pp[i] = mem.write(p[i], false);
+            mp[i] = mem.write(m[i], false);
+            vp[i] = mem.write(v[i], false);
+            sizes[i] = p[i].size();
+            decay[i] = Float.floatToRawIntBits(1 - lr * weightDecay[i]); // as CpuBackend rounds it
+        }
+        int[] starts = ElementwiseKernels.starts(sizes);
+        int n = starts[t];
+        if (n == 0) return;
+        long table = mem.table(ElementwiseKernels.pointerTable(pp, gp, mp, vp)), st = mem.table(starts), dc = mem.table(decay);
+        ElementwiseKernels.adamWMulti(ctx, table, st, dc, n, t, lr, beta1, beta2, eps, bc1, bc2);
+    }
+
     /**
      * Brings heap tensors whose newest values are on the device back to the host, frees device
      * memory and closes the device. Idempotent.

@@ -69,7 +69,7 @@ public final class DeviceMemory implements AutoCloseable {
     private final ConcurrentLinkedQueue<long[]> handedBack = new ConcurrentLinkedQueue<>();
     private final List<WeakReference<Storage>> heapStorages = new ArrayList<>();
     private int pruneAt = 1024;
-    private final Map<IntTable, Long> tables = new HashMap<>();
+    private final Map<IntTable, Long> tables = new HashMap<>(); // buffers of tableBytes(length)
     private final long[] scratchPtr = new long[2], scratchBytes = new long[2];
     private final List<Long> allocated = new ArrayList<>();
     private long reservedBytes, uploads, uploadedBytes, downloads, downloadedBytes;
@@ -113,8 +113,8 @@ public final class DeviceMemory implements AutoCloseable {
         IntTable key = new IntTable(values.clone());
         Long p = tables.get(key);
         if (p != null) return p;
-        if (tables.size() >= MAX_TABLES) { // a model with unbounded geometries: start over (stream order keeps it safe)
-            tables.values().forEach(b -> giveBack(b, tableBytes(values.length)));
+        if (tables.size() >= MAX_TABLES) { // e.g. one decay table per learning rate: start over (stream order keeps it safe)
+            tables.forEach((k, b) -> giveBack(b, tableBytes(k.values().length)));
             tables.clear();
         }
         long ptr = take(tableBytes(values.length));
@@ -137,7 +137,7 @@ public final class DeviceMemory implements AutoCloseable {
     }
 
     private static long tableBytes(int n) {
-        return (long) Math.max(1, n) * Integer.BYTES;
+        return bufferBytes(n); // ints are 4 bytes, as floats
     }
 
     private record IntTable(int[] values) {

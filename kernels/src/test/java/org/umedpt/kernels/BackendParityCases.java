@@ -344,6 +344,30 @@ abstract class BackendParityCases {
     }
 
     @Test
+    void adamWOverEveryParameterInOneStep() {
+        int[] sizes = {7, 1, 4099, 0, 33, 100_003};
+        int t = sizes.length;
+        Tensor[] g = new Tensor[t];
+        float[] wd = new float[t];
+        for (int i = 0; i < t; i++) {
+            g[i] = rand(sizes[i]);
+            wd[i] = i % 2 == 0 ? 0.05f : 0f; // decayed matrices and undecayed norms
+        }
+        Tensor[] outs = new Tensor[3 * t];
+        for (int i = 0; i < t; i++) {
+            outs[i] = rand(sizes[i]);
+            outs[t + i] = rand(sizes[i]);
+            outs[2 * t + i] = Tensor.uniform(rng, 0, 1, sizes[i]);
+        }
+        for (int step = 1; step <= 2; step++) { // a second step with another lr: a new decay table
+            float lr = step * 1e-3f;
+            both("adamWStepAll step " + step, 1e-6, outs, (b, o) -> b.adamWStepAll(java.util.Arrays.copyOfRange(o, 0, t), g,
+                    java.util.Arrays.copyOfRange(o, t, 2 * t), java.util.Arrays.copyOfRange(o, 2 * t, 3 * t), lr, 0.9, 0.999, 1e-8f, wd, 0.19f,
+                    0.002f));
+        }
+    }
+
+    @Test
     void adamW() {
         for (int n : SIZES) {
             Tensor g = rand(n);

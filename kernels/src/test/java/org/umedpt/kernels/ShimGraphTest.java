@@ -108,7 +108,7 @@ class ShimGraphTest {
 
     /**
      * {@code steps} AdamW steps as a trainer runs them (gradients zeroed in place, one graph per step
-     * on a reused arena); returns, on a CUDA backend, the bytes uploaded and downloaded in each step.
+     * on a reused arena, the multi-tensor update); returns, on a CUDA backend, the bytes uploaded and downloaded in each step.
      */
     static long[][] train(Backend b, Model m, int steps) {
         List<Tensor> p = m.params(), ms = new ArrayList<>(), vs = new ArrayList<>();
@@ -130,7 +130,11 @@ class ShimGraphTest {
             float bc1 = (float) (1 - Math.pow(0.9, s)), bc2 = (float) (1 - Math.pow(0.999, s));
             // eps 1e-3, not 1e-8: the k bias's gradient is zero up to rounding (softmax ignores a
             // per-row constant), and Adam would turn that noise into ±lr steps that differ by backend
-            for (int i = 0; i < p.size(); i++) b.adamWStep(p.get(i), p.get(i).grad(), ms.get(i), vs.get(i), 1e-2f, 0.9, 0.999, 1e-3f, 0.05f, bc1, bc2);
+            Tensor[] grads = p.stream().map(Tensor::grad).toArray(Tensor[]::new);
+            float[] wd = new float[p.size()];
+            java.util.Arrays.fill(wd, 0.05f);
+            b.adamWStepAll(p.toArray(Tensor[]::new), grads, ms.toArray(Tensor[]::new), vs.toArray(Tensor[]::new), 1e-2f, 0.9, 0.999, 1e-3f, wd,
+                    bc1, bc2); // on the device: every parameter in one launch
             if (b instanceof CudaBackend c) {
                 DeviceMemory.Stats after = c.memoryStats();
                 traffic[s - 1] = new long[] {after.uploadedBytes() - before.uploadedBytes(), after.downloadedBytes() - before.downloadedBytes()};

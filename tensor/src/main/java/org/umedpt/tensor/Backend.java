@@ -218,6 +218,16 @@ public interface Backend extends AutoCloseable {
     void adamWStep(Tensor p, Tensor g, Tensor m, Tensor v, float lr, double beta1, double beta2, float eps, float weightDecay,
                    float bc1, float bc2);
 
+    /**
+     * One AdamW step over several parameters (the multi-tensor step): for each i exactly
+     * {@link #adamWStep}{@code (p[i], g[i], m[i], v[i], lr, beta1, beta2, eps, weightDecay[i], bc1, bc2)}.
+     * A primitive because a device runs every parameter in one launch instead of one per parameter.
+     */
+    default void adamWStepAll(Tensor[] p, Tensor[] g, Tensor[] m, Tensor[] v, float lr, double beta1, double beta2, float eps,
+                              float[] weightDecay, float bc1, float bc2) {
+        for (int i = 0; i < p.length; i++) adamWStep(p[i], g[i], m[i], v[i], lr, beta1, beta2, eps, weightDecay[i], bc1, bc2);
+    }
+
     /** Releases worker threads and native resources. Idempotent. */
     @Override
     void close();

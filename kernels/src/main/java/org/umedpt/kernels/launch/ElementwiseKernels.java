@@ -102,7 +102,7 @@ public final class ElementwiseKernels {
     /**
      * AdamW over {@code count} tensors in one launch (the multi-tensor step): {@code table} from
      * {@link #pointerTable}, {@code starts} from {@link #starts} and {@code decay} (count floats,
-     * each tensor's 1 − lr·wd) on the device; n = starts[count]. Not a Backend primitive yet.
+     * each tensor's 1 − lr·wd) on the device; n = starts[count]. The adamWStepAll primitive.
      */
     public static void adamWMulti(Launcher l, long table, long starts, long decay, int n, int count, float lr, double beta1, double beta2,
                                   float eps, float bc1, float bc2) {

@@ -3,8 +3,10 @@ package org.umedpt.nn.optim;
 import org.umedpt.tensor.Backend;
 import org.umedpt.tensor.Tensor;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -52,11 +54,22 @@ public final class AdamW extends AbstractOptimizer {
     public void step() {
         steps++;
         float bc1 = (float) (1 - Math.pow(beta1, steps)), bc2 = (float) (1 - Math.pow(beta2, steps));
+        List<String> names = new ArrayList<>();
         params.forEach((name, p) -> {
-            if (p.grad() == null) return;
-            backend.adamWStep(p, p.grad(), m.get(name), v.get(name), lr, beta1, beta2, eps,
-                    noDecay.contains(name) ? 0f : weightDecay, bc1, bc2);
+            if (p.grad() != null) names.add(name);
         });
+        int t = names.size();
+        Tensor[] ps = new Tensor[t], gs = new Tensor[t], ms = new Tensor[t], vs = new Tensor[t];
+        float[] wd = new float[t];
+        for (int i = 0; i < t; i++) {
+            String name = names.get(i);
+            ps[i] = params.get(name);
+            gs[i] = ps[i].grad();
+            ms[i] = m.get(name);
+            vs[i] = v.get(name);
+            wd[i] = noDecay.contains(name) ? 0f : weightDecay;
+        }
+        backend.adamWStepAll(ps, gs, ms, vs, lr, beta1, beta2, eps, wd, bc1, bc2); // one launch on a device
     }
 
     /** True when {@code name} receives weight decay. */
