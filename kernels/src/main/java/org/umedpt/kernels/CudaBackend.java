@@ -250,6 +250,15 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void layerNormResidualForward(Tensor y, Tensor sum, Tensor mean, Tensor rstd, Tensor x, Tensor r, Tensor w, Tensor b, int rows,
+                                         int cols, float eps) {
+        if (rows == 0) return;
+        long xp = mem.read(x), rp = mem.read(r), wp = mem.read(w), bp = mem.read(b);
+        LayerNormKernels.residualForward(ctx, mem.write(y, true), mem.write(sum, true), mem.write(mean, true), mem.write(rstd, true), xp, rp, wp,
+                bp, rows, cols, eps);
+    }
+
+    @Override
     public void layerNormBackward(Tensor dX, Tensor dW, Tensor dB, Tensor dY, Tensor x, Tensor mean, Tensor rstd, Tensor w, int rows,
                                   int cols) {
         if (rows == 0) return;

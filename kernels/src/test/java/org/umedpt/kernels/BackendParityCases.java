@@ -192,6 +192,9 @@ abstract class BackendParityCases {
                         (b, o) -> b.layerNormForward(o[0], o[1], o[2], x, wt, bt, r, c, 1e-5f));
                 Tensor y = Tensor.zeros(r, c), mean = Tensor.zeros(r), rstd = Tensor.zeros(r);
                 cpu.layerNormForward(y, mean, rstd, x, wt, bt, r, c, 1e-5f);
+                Tensor res = rand(r, c);
+                both("layerNormResidualForward affine=" + affine + " " + r + "x" + c, 1e-5, new Tensor[] {poisoned(r, c), poisoned(r, c), poisoned(r),
+                        poisoned(r)}, (bk, o) -> bk.layerNormResidualForward(o[0], o[1], o[2], o[3], x, res, wt, bt, r, c, 1e-5f));
                 both("layerNormBackward affine=" + affine + " " + r + "x" + c, 1e-5, new Tensor[] {rand(r, c), affine ? rand(c) : null,
                         affine ? rand(c) : null}, (b, o) -> b.layerNormBackward(o[0], o[1], o[2], dy, x, mean, rstd, wt, r, c));
             }

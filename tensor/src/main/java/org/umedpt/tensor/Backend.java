@@ -94,6 +94,14 @@ public interface Backend extends AutoCloseable {
     /** y = (x − mean) · rstd · w + b per row; saves mean (rows) and rstd (rows). w, b may be null. */
     void layerNormForward(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, int rows, int cols, float eps);
 
+    /**
+     * sum = x + r and y = LayerNorm(sum), exactly as {@link #binary} ADD then {@link #layerNormForward}
+     * on sum, in one pass over the rows: Swin's residual add fused with the next norm. sum is written
+     * (the residual stream goes on); mean, rstd saved as layerNormForward does; w, b may be null.
+     */
+    void layerNormResidualForward(Tensor y, Tensor sum, Tensor mean, Tensor rstd, Tensor x, Tensor r, Tensor w, Tensor b, int rows, int cols,
+                                  float eps);
+
     /** dX, dW, dB += …; any of the three may be null when not needed. */
     void layerNormBackward(Tensor dX, Tensor dW, Tensor dB, Tensor dY, Tensor x, Tensor mean, Tensor rstd, Tensor w,
                            int rows, int cols);

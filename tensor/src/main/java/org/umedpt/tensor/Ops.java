@@ -160,6 +160,11 @@ public final class Ops {
 
     public static Tensor layerNorm(Graph g, Tensor x, Tensor w, Tensor b, float eps) { return LayerNormOp.apply(g, x, w, b, eps); }
 
+    /** {x + r, layerNorm(x + r)} from one kernel (the residual add fused with the next norm). */
+    public static Tensor[] addLayerNorm(Graph g, Tensor x, Tensor r, Tensor w, Tensor b, float eps) {
+        return LayerNormOp.applyResidual(g, x, r, w, b, eps);
+    }
+
     public static Tensor dropout(Graph g, Tensor x, float p, boolean training, Rng rng) {
         return Dropout.apply(g, x, p, training, rng);
     }

@@ -19,7 +19,7 @@ public final class LayerNormKernels {
 
     /**
      * sum = x + r (written), y = LayerNorm(sum) in one pass: Swin's residual add fused with the next
-     * norm. Not a Backend primitive yet. w, b may be 0; the backward is {@link #backward} on sum.
+     * norm (the layerNormResidualForward primitive). w, b may be 0; the backward is {@link #backward} on sum.
      */
     public static void residualForward(Launcher l, long y, long sum, long mean, long rstd, long x, long r, long w, long b, int rows, int cols,
                                        float eps) {

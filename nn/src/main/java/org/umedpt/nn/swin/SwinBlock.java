@@ -35,9 +35,16 @@ public final class SwinBlock extends Module {
     }
 
     public Tensor forward(Graph g, Tensor x, Rng rng) {
-        Tensor a = v2 ? norm1.forward(g, attn.forward(g, x, rng)) : attn.forward(g, norm1.forward(g, x), rng);
-        x = Ops.add(g, x, StochasticDepth.apply(g, a, sdProb, training(), rng));
-        Tensor m = v2 ? norm2.forward(g, mlp.forward(g, x, rng)) : mlp.forward(g, norm2.forward(g, x), rng);
+        Tensor m;
+        if (v2) {
+            x = Ops.add(g, x, StochasticDepth.apply(g, norm1.forward(g, attn.forward(g, x, rng)), sdProb, training(), rng));
+            m = norm2.forward(g, mlp.forward(g, x, rng));
+        } else { // the residual add and norm2 in one kernel
+            Tensor a = attn.forward(g, norm1.forward(g, x), rng);
+            Tensor[] sumAndNorm = Ops.addLayerNorm(g, x, StochasticDepth.apply(g, a, sdProb, training(), rng), norm2.weight, norm2.bias, norm2.eps);
+            x = sumAndNorm[0];
+            m = mlp.forward(g, sumAndNorm[1], rng);
+        }
         return Ops.add(g, x, StochasticDepth.apply(g, m, sdProb, training(), rng));
     }
 

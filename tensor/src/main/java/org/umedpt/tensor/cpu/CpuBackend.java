@@ -244,6 +244,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void layerNormResidualForward(Tensor y, Tensor sum, Tensor mean, Tensor rstd, Tensor x, Tensor r, Tensor w, Tensor b, int rows,
+                                         int cols, float eps) {
+        normalization.layerNormResidualForward(y, sum, mean, rstd, x, r, w, b, rows, cols, eps);
+    }
+
+    @Override
     public void layerNormBackward(Tensor dX, Tensor dW, Tensor dB, Tensor dY, Tensor x, Tensor mean, Tensor rstd, Tensor w,
                                   int rows, int cols) {
         normalization.layerNormBackward(dX, dW, dB, dY, x, mean, rstd, w, rows, cols);

@@ -107,6 +107,23 @@ final class NormalizationCpu {
         });
     }
 
+    /** Per row: sum = x + r while the row is in cache, then {@link #layerNormRow} on it. */
+    void layerNormResidualForward(Tensor y, Tensor sum, Tensor mean, Tensor rstd, Tensor x, Tensor r, Tensor w, Tensor b, int rows, int cols,
+                                  float eps) {
+        float[] yd = y.data(), sd = sum.data(), md = mean.data(), rd = rstd.data(), xd = x.data(), resd = r.data();
+        float[] wd = w == null ? null : w.data(), bd = b == null ? null : b.data();
+        int yo = y.offset(), so = sum.offset(), mo = mean.offset(), ro = rstd.offset(), xo = x.offset(), reso = r.offset();
+        int wo = w == null ? 0 : w.offset(), bo = b == null ? 0 : b.offset();
+        par.forRange(rows, Math.max(1, 8192 / Math.max(cols, 1)), (part, from, to) -> {
+            for (int row = from; row < to; row++) {
+                int si = so + row * cols;
+                Runs.moveRun(sd, si, xd, xo + row * cols, cols);
+                Runs.addRun(sd, si, resd, reso + row * cols, cols);
+                layerNormRow(yd, yo + row * cols, md, mo + row, rd, ro + row, sd, si, wd, wo, bd, bo, cols, eps);
+            }
+        });
+    }
+
     /** One row of LayerNorm forward: mean, biased variance (two passes), normalise, affine. */
     private static void layerNormRow(float[] yd, int yi, float[] md, int mi, float[] rd, int ri, float[] xd, int xi,
                                      float[] wd, int wo, float[] bd, int bo, int cols, float eps) {

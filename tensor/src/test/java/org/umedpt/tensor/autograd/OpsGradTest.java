@@ -189,6 +189,11 @@ class OpsGradTest {
         Tensor y = input(r, 1f, 2, 7, 33), w = input(r, 1f, 33), b = input(r, 1f, 33);
         gc.check("layerNorm", g -> Ops.layerNorm(g, y, w, b, 1e-5f), y, w, b);
         gc.check("layerNorm no affine", g -> Ops.layerNorm(g, y, null, null, 1e-5f), y);
+        Tensor res = input(r, 1f, 2, 7, 33);
+        gc.check("addLayerNorm (both outputs)", g -> {
+            Tensor[] sn = Ops.addLayerNorm(g, y, res, w, b, 1e-5f);
+            return Ops.add(g, Ops.mul(g, sn[0], 0.5f), sn[1]);
+        }, y, res, w, b);
     }
 
     @Test
