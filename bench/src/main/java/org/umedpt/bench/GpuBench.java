@@ -106,8 +106,7 @@ public final class GpuBench {
             if (backend instanceof CudaBackend c) {
                 DeviceMemory.Stats after = c.memoryStats();
                 reserved = after.reservedBytes() / 1048576.0;
-                long[] info = c.context().api().memGetInfo();
-                used = (info[1] - info[0]) / 1048576.0;
+                used = (after.deviceTotalBytes() - after.deviceFreeBytes()) / 1048576.0;
                 up = (after.uploadedBytes() - before.uploadedBytes()) / 1048576.0 / Math.max(1, done);
                 down = (after.downloadedBytes() - before.downloadedBytes()) / 1048576.0 / Math.max(1, done);
             }

@@ -58,9 +58,12 @@ public final class DeviceMemory implements AutoCloseable {
         }
     }
 
-    /** Counters for stats and tests. */
+    /**
+     * Counters for stats and tests; {@code deviceFreeBytes}/{@code deviceTotalBytes} are cuMemGetInfo's
+     * (the whole device: other processes, cuBLAS's workspace and the context included).
+     */
     public record Stats(long deviceAllocations, long reservedBytes, long uploads, long uploadedBytes, long downloads,
-                        long downloadedBytes) {}
+                        long downloadedBytes, long deviceFreeBytes, long deviceTotalBytes) {}
 
     private final DeviceApi api;
     private final long stream;
@@ -239,7 +242,8 @@ public final class DeviceMemory implements AutoCloseable {
     }
 
     Stats stats() {
-        return new Stats(allocated.size(), reservedBytes, uploads, uploadedBytes, downloads, downloadedBytes);
+        long[] info = api.memGetInfo();
+        return new Stats(allocated.size(), reservedBytes, uploads, uploadedBytes, downloads, downloadedBytes, info[0], info[1]);
     }
 
     /**

@@ -110,6 +110,9 @@ class CudaBackendFakeTest {
             assertEquals(0, count(dev, "HtoD"), dev.log.toString());
             assertEquals(0, count(dev, "DtoH"), dev.log.toString());
             assertEquals(allocs, dev.allocCalls, "steady state allocates nothing");
+            DeviceMemory.Stats st = cuda.memoryStats();
+            assertEquals(dev.totalBytes, st.deviceTotalBytes());
+            assertEquals(dev.totalBytes - dev.bytesInUse, st.deviceFreeBytes(), "cuMemGetInfo in the stats");
             assertEquals(11f, y.get(5));
             assertArrayEquals(y.toArray(), y.toArray());
             assertEquals(1, count(dev, "DtoH"), "one download: the host copy is current afterwards");

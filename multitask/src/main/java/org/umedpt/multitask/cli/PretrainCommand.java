@@ -34,7 +34,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Override the manifest's training.threads (compute threads).")
     Integer threads;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, or cuda (TF32 GEMMs), cuda:fp32, cuda:bf16 (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Override
