@@ -100,12 +100,14 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void fill(Tensor out, float value) {
+        mem.begin();
         if (out.size() == 0) return;
         ElementwiseKernels.fill(ctx, mem.write(out, true), value, out.size());
     }
 
     @Override
     public void copy(Tensor out, Tensor x) {
+        mem.begin();
         if (x.size() == 0) return;
         long src = mem.read(x);
         long dst = mem.write(out, true);
@@ -114,6 +116,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void axpy(Tensor y, float alpha, Tensor x) {
+        mem.begin();
         if (x.size() == 0) return;
         long xp = mem.read(x);
         ElementwiseKernels.axpy(ctx, mem.write(y, false), alpha, xp, x.size());
@@ -121,6 +124,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void dropoutMask(Tensor mask, float keep, Rng rng) {
+        mem.begin();
         cpu.dropoutMask(mask, keep, rng);
     }
 
@@ -133,6 +137,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void gemm(Tensor c, Tensor a, Tensor b, int batch, int m, int n, int k, boolean transA, boolean transB, float alpha, float beta,
                      long strideA, long strideB, long strideC) {
+        mem.begin();
         if (batch == 0 || m == 0 || n == 0) return;
         long ap = mem.read(a), bp = mem.read(b);
         long cp = beta == 0 ? mem.write(c, true) : mem.write(c, false);
@@ -157,6 +162,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void unary(Tensor out, UnaryOp op, Tensor x, float p) {
+        mem.begin();
         if (x.size() == 0) return;
         long xp = mem.read(x);
         ElementwiseKernels.forward(ctx, mem.write(out, true), op, xp, x.size(), p);
@@ -164,6 +170,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void unaryBackward(Tensor dX, UnaryOp op, Tensor x, Tensor y, Tensor dY, float p) {
+        mem.begin();
         if (x.size() == 0) return;
         long xp = mem.read(x), yp = op.backwardUsesOutput() ? mem.read(y) : 0, gp = mem.read(dY);
         ElementwiseKernels.backward(ctx, mem.write(dX, false), op, xp, yp, gp, x.size(), p);
@@ -171,6 +178,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void binary(Tensor out, BinaryOp op, Tensor a, Tensor b, int mid, int inner, boolean accumulate) {
+        mem.begin();
         if (a.size() == 0) return;
         long ap = mem.read(a), bp = mem.read(b);
         long op2 = accumulate ? mem.write(out, false) : mem.write(out, true);
@@ -183,6 +191,7 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public void binaryStrided(Tensor out, BinaryOp op, Tensor a, Tensor b, int[] dims, int[] strideA, int[] strideB, boolean accumulate) {
+        mem.begin();
         int n = 1;
         for (int d : dims) n *= d;
         if (n == 0) return;
@@ -193,6 +202,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void reduceToMid(Tensor out, Tensor x, int outer, int mid, int inner, boolean accumulate) {
+        mem.begin();
         if (mid == 0) return;
         long xp = mem.read(x);
         ReduceKernels.reduceToMid(ctx, accumulate ? mem.write(out, false) : mem.write(out, true), xp, outer, mid, inner, accumulate);
@@ -202,6 +212,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void sumRows(Tensor out, Tensor x, int rows, int cols, float scale) {
+        mem.begin();
         if (rows == 0) return;
         long xp = mem.read(x);
         ReduceKernels.sumRows(ctx, mem.write(out, true), xp, rows, cols, scale);
@@ -209,6 +220,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void maxRows(Tensor out, Tensor argmax, Tensor x, int rows, int cols) {
+        mem.begin();
         if (rows == 0) return;
         long xp = mem.read(x);
         ReduceKernels.maxRows(ctx, mem.write(out, true), mem.write(argmax, true), xp, rows, cols);
@@ -216,6 +228,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void gatherRows(Tensor out, Tensor x, Tensor idx, int rows, int cols, int ignoreIndex) {
+        mem.begin();
         if (rows == 0) return;
         long xp = mem.read(x), ip = mem.read(idx);
         ReduceKernels.gatherRows(ctx, mem.write(out, true), xp, ip, rows, cols, ignoreIndex);
@@ -223,6 +236,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void scatterRows(Tensor dX, Tensor idx, Tensor dY, int rows, int cols, int ignoreIndex) {
+        mem.begin();
         if (rows == 0) return;
         long ip = mem.read(idx), gp = mem.read(dY);
         ReduceKernels.scatterRows(ctx, mem.write(dX, false), ip, gp, rows, cols, ignoreIndex);
@@ -230,6 +244,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void softmaxForward(Tensor y, Tensor x, int rows, int cols, boolean log) {
+        mem.begin();
         if (rows == 0) return;
         long xp = mem.read(x);
         SoftmaxKernels.forward(ctx, mem.write(y, true), xp, rows, cols, log);
@@ -237,6 +252,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void softmaxBackward(Tensor dX, Tensor y, Tensor dY, int rows, int cols, boolean log) {
+        mem.begin();
         if (rows == 0) return;
         long yp = mem.read(y), gp = mem.read(dY);
         SoftmaxKernels.backward(ctx, mem.write(dX, false), yp, gp, rows, cols, log);
@@ -244,6 +260,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void layerNormForward(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, int rows, int cols, float eps) {
+        mem.begin();
         if (rows == 0) return;
         long xp = mem.read(x), wp = mem.read(w), bp = mem.read(b);
         LayerNormKernels.forward(ctx, mem.write(y, true), mem.write(mean, true), mem.write(rstd, true), xp, wp, bp, rows, cols, eps);
@@ -252,6 +269,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void layerNormResidualForward(Tensor y, Tensor sum, Tensor mean, Tensor rstd, Tensor x, Tensor r, Tensor w, Tensor b, int rows,
                                          int cols, float eps) {
+        mem.begin();
         if (rows == 0) return;
         long xp = mem.read(x), rp = mem.read(r), wp = mem.read(w), bp = mem.read(b);
         LayerNormKernels.residualForward(ctx, mem.write(y, true), mem.write(sum, true), mem.write(mean, true), mem.write(rstd, true), xp, rp, wp,
@@ -261,6 +279,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void layerNormBackward(Tensor dX, Tensor dW, Tensor dB, Tensor dY, Tensor x, Tensor mean, Tensor rstd, Tensor w, int rows,
                                   int cols) {
+        mem.begin();
         if (rows == 0) return;
         long gp = mem.read(dY), xp = mem.read(x), mp = mem.read(mean), rp = mem.read(rstd), wp = mem.read(w);
         LayerNormKernels.backward(ctx, mem.write(dX, false), mem.write(dW, false), mem.write(dB, false), gp, xp, mp, rp, wp, rows, cols);
@@ -271,6 +290,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void windowAttentionForward(Tensor o, Tensor p, Tensor qkv, Tensor bias, Tensor mask, Tensor tau, int windows, int tokens,
                                        int heads, int headDim, int maskWindows, float scale) {
+        mem.begin();
         if (windows == 0) return;
         long qp = mem.read(qkv), bp = mem.read(bias), mp = mask == null ? 0 : mem.read(mask), tp = tau == null ? 0 : mem.read(tau);
         AttentionKernels.forward(ctx, mem.write(o, true), mem.write(p, true), qp, bp, mp, tp, windows, heads, tokens, headDim, maskWindows, scale);
@@ -279,6 +299,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
                                         int windows, int tokens, int heads, int headDim, float scale) {
+        mem.begin();
         // the kernels always write d(qkv): a qkv without gradient (never the case in a model) stays on
         // the CPU. dS is scratch: the kernels keep ds in shared memory; the cosine one leaves its
         // per-(window, head) dτ terms there, summed over windows in a fixed order (a deterministic dτ)
@@ -303,6 +324,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void permute(Tensor out, Tensor x, int[] shape, int[] perm, boolean accumulate) {
+        mem.begin();
         if (x.size() == 0) return;
         long xp = mem.read(x), dims = mem.table(LayoutKernels.permuteDims(shape, perm));
         LayoutKernels.permute(ctx, accumulate ? mem.write(out, false) : mem.write(out, true), xp, dims, x.size(), accumulate);
@@ -311,6 +333,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void copyBlock(Tensor dst, int dstAxis, int dstStart, Tensor src, int srcAxis, int srcStart, int outer, int len, int inner,
                           boolean accumulate) {
+        mem.begin();
         if ((long) outer * len * inner == 0) return;
         long sp = mem.read(src);
         // the rest of dst keeps its values: always uploaded
@@ -319,6 +342,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void roll(Tensor out, Tensor x, int b, int h, int w, int c, int shiftH, int shiftW, boolean accumulate) {
+        mem.begin();
         if (x.size() == 0) return;
         long xp = mem.read(x);
         LayoutKernels.roll(ctx, accumulate ? mem.write(out, false) : mem.write(out, true), xp, b, h, w, c, shiftH, shiftW, accumulate);
@@ -327,6 +351,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void windowPartition(Tensor out, Tensor x, int b, int h, int w, int c, int window, int shiftH, int shiftW, int padH, int padW,
                                 boolean accumulate) {
+        mem.begin();
         if (out.size() == 0) return;
         long xp = mem.read(x);
         WindowKernels.partition(ctx, mem.write(out, !accumulate), xp, b, h, w, c, window, shiftH, shiftW, padH, padW, accumulate);
@@ -335,6 +360,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void windowReverse(Tensor x, Tensor windows, int b, int h, int w, int c, int window, int shiftH, int shiftW, int padH, int padW,
                               boolean accumulate) {
+        mem.begin();
         if (x.size() == 0) return;
         long wp = mem.read(windows);
         WindowKernels.reverse(ctx, mem.write(x, !accumulate), wp, b, h, w, c, window, shiftH, shiftW, padH, padW, accumulate);
@@ -342,6 +368,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void indexSelectRows(Tensor out, Tensor table, Tensor idx, int cols) {
+        mem.begin();
         if (idx.size() == 0) return;
         long tp = mem.read(table), ip = mem.read(idx);
         // out may be larger than idx.size·cols: its other elements keep their values
@@ -351,6 +378,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void indexAddRows(Tensor dTable, Tensor idx, Tensor dY, int cols) {
+        mem.begin();
         if (idx.size() == 0) return;
         long ip = mem.read(idx), gp = mem.read(dY);
         LayoutKernels.indexAddRows(ctx, mem.write(dTable, false), ip, gp, idx.size(), cols);
@@ -360,6 +388,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void im2col(Tensor cols, Tensor x, ConvGeometry g, int ld, int colOffset) {
+        mem.begin();
         if (x.size() == 0) return;
         long xp = mem.read(x);
         // the columns outside [colOffset, colOffset + n·oh·ow) belong to other maps: keep them
@@ -369,6 +398,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void col2im(Tensor dX, Tensor dCols, ConvGeometry g, int ld, int colOffset) {
+        mem.begin();
         if (dX.size() == 0) return;
         long cp = mem.read(dCols);
         Im2colKernels.col2im(ctx, mem.write(dX, false), cp, g, ld, colOffset);
@@ -376,6 +406,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void maxPoolForward(Tensor y, Tensor argmax, Tensor x, ConvGeometry g) {
+        mem.begin();
         if (y.size() == 0) return;
         long xp = mem.read(x);
         PoolKernels.maxForward(ctx, mem.write(y, true), mem.write(argmax, true), xp, g);
@@ -383,6 +414,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void maxPoolBackward(Tensor dX, Tensor argmax, Tensor dY, ConvGeometry g) {
+        mem.begin();
         if (dX.size() == 0) return;
         long ap = mem.read(argmax), gp = mem.read(dY);
         PoolKernels.maxBackward(ctx, mem.write(dX, false), ap, gp, g);
@@ -390,6 +422,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void avgPoolForward(Tensor y, Tensor x, ConvGeometry g, boolean countIncludePad) {
+        mem.begin();
         if (y.size() == 0) return;
         long xp = mem.read(x);
         PoolKernels.avgForward(ctx, mem.write(y, true), xp, g, countIncludePad);
@@ -397,6 +430,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void avgPoolBackward(Tensor dX, Tensor dY, ConvGeometry g, boolean countIncludePad) {
+        mem.begin();
         if (dX.size() == 0) return;
         long gp = mem.read(dY);
         PoolKernels.avgBackward(ctx, mem.write(dX, false), gp, g, countIncludePad);
@@ -404,6 +438,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void resizeForward(Tensor y, Tensor x, int planes, int h, int w, int oh, int ow, boolean bilinear) {
+        mem.begin();
         if ((long) planes * oh * ow == 0) return;
         long xp = mem.read(x);
         ResizeKernels.forward(ctx, mem.write(y, true), xp, planes, h, w, oh, ow, bilinear);
@@ -411,6 +446,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void resizeBackward(Tensor dX, Tensor dY, int planes, int h, int w, int oh, int ow, boolean bilinear) {
+        mem.begin();
         if ((long) planes * oh * ow == 0) return;
         long gp = mem.read(dY);
         ResizeKernels.backward(ctx, mem.write(dX, false), gp, planes, h, w, oh, ow, bilinear);
@@ -421,30 +457,33 @@ public final class CudaBackend implements Backend {
     @Override
     public void adamWStep(Tensor p, Tensor g, Tensor m, Tensor v, float lr, double beta1, double beta2, float eps, float weightDecay,
                           float bc1, float bc2) {
+        mem.begin();
         if (p.size() == 0) return;
         long gp = mem.read(g);
         ElementwiseKernels.adamW(ctx, mem.write(p, false), gp, mem.write(m, false), mem.write(v, false), p.size(), lr, beta1, beta2, eps, weightDecay, bc1, bc2);
     }
 
-    /** Every parameter in one launch: the pointer, offset and decay tables are cached by content (the first two never change). */
+    /** Every parameter in one launch: the pointer and offset tables are cached by content (parameters never move); the decays follow lr. */
     @Override
     public void adamWStepAll(Tensor[] p, Tensor[] g, Tensor[] m, Tensor[] v, float lr, double beta1, double beta2, float eps,
                              float[] weightDecay, float bc1, float bc2) {
+        mem.begin();
         int t = p.length;
         long[] pp = new long[t], gp = new long[t], mp = new long[t], vp = new long[t];
-        int[] sizes = new int[t], decay = new int[t];
+        int[] sizes = new int[t];
+        float[] decay = new float[t];
         for (int i = 0; i < t; i++) {
             gp[i] = mem.read(g[i]);
             pp[i] = mem.write(p[i], false);
             mp[i] = mem.write(m[i], false);
             vp[i] = mem.write(v[i], false);
             sizes[i] = p[i].size();
-            decay[i] = Float.floatToRawIntBits(1 - lr * weightDecay[i]); // as CpuBackend rounds it
+            decay[i] = 1 - lr * weightDecay[i]; // as CpuBackend rounds it
         }
         int[] starts = ElementwiseKernels.starts(sizes);
         int n = starts[t];
         if (n == 0) return;
-        long table = mem.table(ElementwiseKernels.pointerTable(pp, gp, mp, vp)), st = mem.table(starts), dc = mem.table(decay);
+        long table = mem.table(ElementwiseKernels.pointerTable(pp, gp, mp, vp)), st = mem.table(starts), dc = mem.perCall(decay);
         ElementwiseKernels.adamWMulti(ctx, table, st, dc, n, t, lr, beta1, beta2, eps, bc1, bc2);
     }
 
@@ -458,9 +497,12 @@ public final class CudaBackend implements Backend {
         closed = true;
         try {
             mem.close();
-            cpu.close();
         } finally {
-            ctx.close();
+            try {
+                cpu.close();
+            } finally {
+                ctx.close();
+            }
         }
     }
 }

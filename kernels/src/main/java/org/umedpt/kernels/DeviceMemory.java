@@ -8,8 +8,7 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -72,8 +71,8 @@ public final class DeviceMemory implements AutoCloseable {
     private final ConcurrentLinkedQueue<long[]> handedBack = new ConcurrentLinkedQueue<>();
     private final List<WeakReference<Storage>> heapStorages = new ArrayList<>();
     private int pruneAt = 1024;
-    private final Map<IntTable, Long> tables = new HashMap<>(); // buffers of tableBytes(length)
-    private final long[] scratchPtr = new long[2], scratchBytes = new long[2];
+    private final LinkedHashMap<IntTable, Long> tables = new LinkedHashMap<>(16, 0.75f, true); // LRU; buffers of tableBytes(length)
+    private final long[] scratchPtr = new long[3], scratchBytes = new long[3];
     private final List<Long> allocated = new ArrayList<>();
     private long reservedBytes, uploads, uploadedBytes, downloads, downloadedBytes;
     private boolean closed;
@@ -111,14 +110,20 @@ public final class DeviceMemory implements AutoCloseable {
         return address(t, r);
     }
 
-    /** Uploads {@code values} once per distinct content; the buffer stays for later launches. */
+    /**
+     * Uploads {@code values} once per distinct content; the buffer stays for later launches. Beyond
+     * MAX_TABLES the least recently used table goes back to the pool — never one fetched by the
+     * primitive asking now (those are the most recent), and queued launches that read it run before
+     * any reuse (one stream).
+     */
     long table(int[] values) {
         IntTable key = new IntTable(values.clone());
         Long p = tables.get(key);
         if (p != null) return p;
-        if (tables.size() >= MAX_TABLES) { // e.g. one decay table per learning rate: start over (stream order keeps it safe)
-            tables.forEach((k, b) -> giveBack(b, tableBytes(k.values().length)));
-            tables.clear();
+        if (tables.size() >= MAX_TABLES) {
+            Map.Entry<IntTable, Long> eldest = tables.entrySet().iterator().next();
+            tables.remove(eldest.getKey());
+            giveBack(eldest.getValue(), tableBytes(eldest.getKey().values().length));
         }
         long ptr = take(tableBytes(values.length));
         api.copyToDevice(ptr, values, 0, values.length, stream);
@@ -127,7 +132,18 @@ public final class DeviceMemory implements AutoCloseable {
     }
 
     /**
-     * Scratch buffer {@code slot} (0 or 1) of at least {@code bytes}, grown as needed and kept (a
+     * Uploads {@code values} into scratch slot 2, overwriting the previous upload: for per-call
+     * values such as AdamW's decays (the copy is stream-ordered after the launches that read the
+     * previous ones).
+     */
+    long perCall(float[] values) {
+        long ptr = scratch(2, (long) values.length * Float.BYTES);
+        api.copyToDevice(ptr, values, 0, values.length, stream);
+        return ptr;
+    }
+
+    /**
+     * Scratch buffer {@code slot} (0, 1: bf16 GEMM operands; 2: {@link #perCall}) of at least {@code bytes}, grown as needed and kept (a
      * smaller one goes back to the pool: work still queued on the stream uses it before any reuse).
      */
     long scratch(int slot, long bytes) {
@@ -193,14 +209,14 @@ public final class DeviceMemory implements AutoCloseable {
         return p;
     }
 
-    private void upload(Storage s, long ptr) {
+    private synchronized void upload(Storage s, long ptr) {
         api.copyToDevice(ptr, s.array(), s.base(), s.length(), stream);
         s.deviceSynced();
         uploads++;
         uploadedBytes += (long) s.length() * Float.BYTES;
     }
 
-    private void download(Storage s, long ptr) {
+    private synchronized void download(Storage s, long ptr) {
         if (closed) {
             throw new IllegalStateException("the values of a " + s.length() + "-element tensor are on a CUDA backend that has been "
                     + "closed; read them (toArray/copyToHeap) before closing the backend");
@@ -219,8 +235,16 @@ public final class DeviceMemory implements AutoCloseable {
         return (bytes + unit - 1) / unit * unit;
     }
 
-    private long take(long bytes) {
+    /**
+     * Called first by every primitive: takes up the buffers the cleaner handed back. Only here, not
+     * inside a primitive: the JIT may end a tensor argument's life after its last use in the
+     * method, and its buffer must not serve another operand of the same, not yet launched, call.
+     */
+    void begin() {
         for (long[] b; (b = handedBack.poll()) != null; ) giveBack(b[0], b[1]);
+    }
+
+    private long take(long bytes) {
         ArrayDeque<Long> free = pool.get(bytes);
         if (free != null && !free.isEmpty()) return free.pop();
         long ptr = api.memAlloc(bytes);
@@ -254,10 +278,16 @@ public final class DeviceMemory implements AutoCloseable {
     @Override
     public void close() {
         if (closed) return;
+        RuntimeException first = null;
         try {
-            for (WeakReference<Storage> w : heapStorages) {
+            for (WeakReference<Storage> w : heapStorages) { // each on its own: one failed download must not lose the others
                 Storage s = w.get();
-                if (s != null && s.device() instanceof Resident r && r.owner == this) s.detach();
+                try {
+                    if (s != null && s.device() instanceof Resident r && r.owner == this) s.detach();
+                } catch (RuntimeException e) {
+                    if (first == null) first = e;
+                    else first.addSuppressed(e);
+                }
             }
         } finally {
             closed = true;
@@ -266,10 +296,9 @@ public final class DeviceMemory implements AutoCloseable {
             tables.clear();
             pool.clear();
             handedBack.clear();
-            for (Iterator<Long> it = allocated.iterator(); it.hasNext(); ) {
-                api.memFree(it.next());
-                it.remove();
-            }
+            for (long ptr : allocated) api.memFree(ptr);
+            allocated.clear();
         }
+        if (first != null) throw first;
     }
 }

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * device's primary context, and cuBLAS (created on the first GEMM, on the same context and stream).
  * The only class that imports {@code org.bytedeco}; {@link #open} is the only place JavaCPP loads.
  *
- * <p>Host copies go through one pinned staging buffer (cuMemAllocHost), grown as needed.
+ * <p>Host copies go through one pinned staging buffer (cuMemAllocHost), grown as needed; they are
+ * synchronized, since host code may read a device tensor from any thread (a download).
  */
 public final class JavaCppDeviceApi implements DeviceApi {
     private static final System.Logger LOG = System.getLogger(JavaCppDeviceApi.class.getName());
@@ -192,7 +193,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
     }
 
     @Override
-    public void copyToDevice(long dst, float[] src, int offset, int count, long stream) {
+    public synchronized void copyToDevice(long dst, float[] src, int offset, int count, long stream) {
         checkOpen();
         if (count == 0) return;
         long bytes = (long) count * Float.BYTES;
@@ -204,7 +205,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
     }
 
     @Override
-    public void copyToDevice(long dst, int[] src, int offset, int count, long stream) {
+    public synchronized void copyToDevice(long dst, int[] src, int offset, int count, long stream) {
         checkOpen();
         if (count == 0) return;
         long bytes = (long) count * Integer.BYTES;
@@ -216,7 +217,7 @@ public final class JavaCppDeviceApi implements DeviceApi {
     }
 
     @Override
-    public void copyToHost(float[] dst, int offset, long src, int count, long stream) {
+    public synchronized void copyToHost(float[] dst, int offset, long src, int count, long stream) {
         checkOpen();
         if (count == 0) return;
         long bytes = (long) count * Float.BYTES;

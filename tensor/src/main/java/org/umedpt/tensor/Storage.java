@@ -32,7 +32,7 @@ public final class Storage {
     private DeviceCopy device;
     private volatile boolean hostStale;
     private boolean deviceStale;
-    private boolean hostTouched; // host code has taken the array (arena memory no one wrote need not be uploaded)
+    private boolean hostTouched; // the host array holds values (host code took it, or a download filled it)
 
     Storage(float[] array, int base, int length, boolean inArena) {
         this.array = array;
@@ -114,15 +114,15 @@ public final class Storage {
         if (device != null) {
             if (hostStale) toHost();
             deviceStale = true;
-        } else if (!hostTouched) {
-            hostTouched = true;
         }
+        if (!hostTouched) hostTouched = true;
     }
 
     private synchronized void toHost() {
         if (hostStale) {
             device.download(this);
             hostStale = false;
+            hostTouched = true; // a copy attached later (another backend) must upload these values
         }
     }
 }

@@ -120,4 +120,19 @@ class StorageTest {
         s.detach();
         assertEquals(null, s.device());
     }
+
+    @Test
+    void arenaValuesThatCameFromOneDeviceAreUploadedToTheNext() {
+        try (CpuBackend cpu = new CpuBackend(1); Graph g = new Graph(cpu, new Arena(false))) {
+            Tensor t = g.empty(3);
+            Storage s = t.storage();
+            ArrayDevice first = new ArrayDevice(s);
+            s.attach(first);
+            assertFalse(s.deviceStale(), "fresh arena memory: nothing to upload");
+            first.write(s, 1, 9f);  // a kernel on the first backend
+            t.data();                // host code takes the array (a download)
+            s.attach(new ArrayDevice(s)); // a second backend
+            assertTrue(s.deviceStale(), "the values now live on the host and must be uploaded");
+        }
+    }
 }

@@ -13,6 +13,19 @@ public final class AttentionKernels {
     public static final Kernel COSINE_BACKWARD = new Kernel(FILE, "window_attention_cosine_backward", "pppppppiiii");
     static final int WARPS = 4;
 
+    /** The dynamic shared memory a launch gets without opting in to more (cuFuncSetAttribute). */
+    static final int SHARED_LIMIT = 48 * 1024;
+
+    /** {@code bytes}, or a clear error where the kernel keeps more than a block may have. */
+    static int fits(int bytes, String what, int n, int d) {
+        if (bytes > SHARED_LIMIT) {
+            throw new IllegalArgumentException("window attention " + what + ": " + n + " tokens per window with head dim " + d + " needs "
+                    + (bytes + 1023) / 1024 + " KB of shared memory per block, more than the " + SHARED_LIMIT / 1024
+                    + " KB of a launch; the CUDA kernels take Swin's windows (7x7 for v1, 8x8 for v2) at head dim 32");
+        }
+        return bytes;
+    }
+
     /** Dynamic shared memory of a launch: k (n·(d+1)), v (n·d), and per warp a q row and a p row. */
     static int sharedBytes(int n, int d) {
         return Float.BYTES * (n * (2 * d + 1) + WARPS * (d + n));
@@ -36,7 +49,7 @@ public final class AttentionKernels {
      */
     public static void forward(Launcher l, long out, long probs, long qkv, long bias, long mask, long logitScale, int bw, int heads, int n,
                                int d, int nw, float scale) {
-        LaunchConfig c = new LaunchConfig(bw * heads, 1, 1, 32 * WARPS, 1, 1, sharedBytes(n, d));
+        LaunchConfig c = new LaunchConfig(bw * heads, 1, 1, 32 * WARPS, 1, 1, fits(sharedBytes(n, d), "forward", n, d));
         l.launch(c, KernelArgs.of(FORWARD).ptr(out).ptr(probs).ptr(qkv).ptr(bias).ptr(mask).ptr(logitScale).i(bw).i(heads).i(n).i(d)
                 .i(Math.max(nw, 1)).f(scale));
     }
@@ -47,7 +60,7 @@ public final class AttentionKernels {
      */
     public static void backward(Launcher l, long dqkv, long dbias, long dout, long probs, long qkv, int bw, int heads, int n, int d,
                                 float scale) {
-        LaunchConfig c = new LaunchConfig(bw * heads, 1, 1, 32 * WARPS, 1, 1, backwardSharedBytes(n, d));
+        LaunchConfig c = new LaunchConfig(bw * heads, 1, 1, 32 * WARPS, 1, 1, fits(backwardSharedBytes(n, d), "backward", n, d));
         l.launch(c, KernelArgs.of(BACKWARD).ptr(dqkv).ptr(dbias).ptr(dout).ptr(probs).ptr(qkv).i(bw).i(heads).i(n).i(d).f(scale));
     }
 
@@ -58,7 +71,7 @@ public final class AttentionKernels {
      */
     public static void cosineBackward(Launcher l, long dqkv, long dbias, long tauTerms, long dout, long probs, long qkv, long tau, int bw,
                                       int heads, int n, int d) {
-        LaunchConfig c = new LaunchConfig(bw * heads, 1, 1, 32 * WARPS, 1, 1, cosineBackwardSharedBytes(n, d));
+        LaunchConfig c = new LaunchConfig(bw * heads, 1, 1, 32 * WARPS, 1, 1, fits(cosineBackwardSharedBytes(n, d), "cosine backward", n, d));
         l.launch(c, KernelArgs.of(COSINE_BACKWARD).ptr(dqkv).ptr(dbias).ptr(tauTerms).ptr(dout).ptr(probs).ptr(qkv).ptr(tau).i(bw).i(heads)
                 .i(n).i(d));
     }

@@ -3,6 +3,7 @@ package org.umedpt.kernels.launch;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class LaunchConfigTest {
@@ -47,5 +48,18 @@ class LaunchConfigTest {
         assertThrows(IllegalArgumentException.class, () -> new LaunchConfig(1, 1, 1, 1025, 1, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new LaunchConfig(0, 1, 1, 32, 1, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new LaunchConfig(1, 70000, 1, 32, 1, 1, 0));
+    }
+
+    @Test
+    void attentionLaunchesFitSwinsWindowsAndRefuseLargerOnesClearly() {
+        for (int n : new int[] {49, 64}) { // windows 7 (v1) and 8 (v2)
+            assertTrue(AttentionKernels.fits(AttentionKernels.sharedBytes(n, 32), "forward", n, 32) <= AttentionKernels.SHARED_LIMIT);
+            assertTrue(AttentionKernels.fits(AttentionKernels.backwardSharedBytes(n, 32), "backward", n, 32) <= AttentionKernels.SHARED_LIMIT);
+            assertTrue(AttentionKernels.fits(AttentionKernels.cosineBackwardSharedBytes(n, 32), "cosine backward", n, 32)
+                    <= AttentionKernels.SHARED_LIMIT);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AttentionKernels.fits(AttentionKernels.backwardSharedBytes(144, 32), "backward", 144, 32));
+        assertTrue(e.getMessage().contains("144 tokens") && e.getMessage().contains("48 KB"), e.getMessage());
     }
 }

@@ -115,17 +115,18 @@ public final class Pretrainer {
 
         final Manifest.Training t = tr;
         // the device first: a missing CUDA library is reported before minutes of decoding
-        Backend backend = InputException.reading("--device " + options.device(), () -> BackendProvider.open(options.device(), t.threads()));
+        try (Backend backend = InputException.reading("--device " + options.device(), () -> BackendProvider.open(options.device(), t.threads()))) {
+            return trainOn(backend, m, t, out);
+        }
+    }
+
+    /** Decodes the data, then trains on {@code backend} (its owner closes it, whatever fails here). */
+    private long trainOn(Backend backend, Manifest m, Manifest.Training t, Path out) {
         List<TaskData> data = new ArrayList<>();
-        DecodeCache cache = new DecodeCache(tr.cacheMb() << 20);
-        final long seed = tr.seed();
-        try {
-            for (Manifest.TaskSpec s : m.tasks()) { // every argument here comes from the manifest: its errors are the user's
-                data.add(InputException.reading("manifest " + options.manifest() + ": " + s.key(), () -> TaskData.build(s, seed, cache)));
-            }
-        } catch (RuntimeException e) {
-            backend.close();
-            throw e;
+        DecodeCache cache = new DecodeCache(t.cacheMb() << 20);
+        final long seed = t.seed();
+        for (Manifest.TaskSpec s : m.tasks()) { // every argument here comes from the manifest: its errors are the user's
+            data.add(InputException.reading("manifest " + options.manifest() + ": " + s.key(), () -> TaskData.build(s, seed, cache)));
         }
         for (TaskData d : data) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "data task=%s type=%s classes=%d train=%d val=%d test=%d",
@@ -133,7 +134,7 @@ public final class Pretrainer {
             d.skipped().forEach((k, v) -> line.append(" skipped.").append(k.replaceAll("[^A-Za-z0-9]+", "_")).append('=').append(v));
             stdout.println(line);
         }
-        AtomicFiles.write(out.resolve(RUN), JSON.createObjectNode().put("rounds", tr.rounds()).put("warmup", tr.warmup()).put("manifest", options.manifest().toString()).toPrettyString());
+        AtomicFiles.write(out.resolve(RUN), JSON.createObjectNode().put("rounds", t.rounds()).put("warmup", t.warmup()).put("manifest", options.manifest().toString()).toPrettyString());
 
         ExecutorService loaders = Executors.newFixedThreadPool(t.loaderThreads(), r -> {
             Thread th = new Thread(r, "umedpt-loader");
@@ -151,7 +152,7 @@ public final class Pretrainer {
             }
         }, "umedpt-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (backend) {
+        try {
             long done = train(backend, m, t, data, loaders);
             stdout.printf(Locale.ROOT, "cache used_mb=%.0f of %d hits=%d misses=%d%n", cache.usedBytes() / 1048576.0, t.cacheMb(), cache.hits(), cache.misses());
             return done;
@@ -167,7 +168,7 @@ public final class Pretrainer {
                 // the JVM is already shutting down: the hook is running and has just been released
             }
         }
-    }
+        }
 
     private boolean finished;
 
