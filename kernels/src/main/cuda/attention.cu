@@ -92,6 +92,34 @@ extern "C" __global__ void window_attention_forward(float* __restrict__ out, flo
     }
 }
 
+// Phase 1 of both backwards, one warp per query row i: ds[i, :] = p ∘ (dp − rowsum(dp ∘ p)) with
+// dp = dout_i·vᵀ, into dsS (n × (n+1)); dbias (heads, n, n) += ds (atomicAdd) when given. vS is
+// (n × (d+1)); goS is this warp's dout row (d). Every lane read goS (previous row) before the
+// __syncwarp that ends that row, so overwriting it is safe.
+__device__ __forceinline__ void ds_rows(float* dsS, float* goS, const float* vS, const float* gbase, const float* pbase, float* dbias,
+                                        int h, int n, int d, long long C) {
+    int warps = blockDim.x / 32, warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    int ks = d + 1, ss = n + 1;
+    for (int i = warp; i < n; i += warps) {
+        for (int e = lane; e < d; e += 32) goS[e] = gbase[i * C + e];
+        __syncwarp();
+        float dot = 0.0f;
+        for (int j = lane; j < n; j += 32) {
+            float dp = 0.0f;
+            for (int e = 0; e < d; e++) dp += goS[e] * vS[j * ks + e];
+            dsS[i * ss + j] = dp;
+            dot += dp * pbase[(long long)i * n + j];
+        }
+        dot = warp_sum(dot);
+        for (int j = lane; j < n; j += 32) {
+            float ds = pbase[(long long)i * n + j] * (dsS[i * ss + j] - dot);
+            dsS[i * ss + j] = ds;
+            if (dbias != nullptr) atomicAdd(&dbias[((long long)h * n + i) * n + j], ds);
+        }
+        __syncwarp();
+    }
+}
+
 // Backward, from the saved softmax p (the forward's probs) and dout:
 //   dv = pᵀ·dout,  dp = dout·vᵀ,  ds = p ∘ (dp − rowsum(dp ∘ p)),
 //   dq = scale·ds·k,  dk = scale·dsᵀ·q,  dbias += Σ_windows ds   (the mask is a constant)
@@ -108,7 +136,7 @@ extern "C" __global__ void window_attention_backward(float* __restrict__ dqkv, f
                                                      const float* __restrict__ qkv, int bw, int heads, int n, int d,
                                                      float scale) {
     DYNAMIC_SHARED(float, smem);
-    int warps = blockDim.x / 32, warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    int warp = threadIdx.x / 32;
     int ks = d + 1, ss = n + 1;
     float* kS = smem;
     float* vS = kS + n * ks;
@@ -126,26 +154,7 @@ extern "C" __global__ void window_attention_backward(float* __restrict__ dqkv, f
         vS[j * ks + e] = base[j * rowStride + 2 * C + e];
     }
     __syncthreads();
-    for (int i = warp; i < n; i += warps) {
-        // every lane read goS (previous row) before the __syncwarp that ends that row: safe to overwrite
-        for (int e = lane; e < d; e += 32) goS[e] = gbase[i * C + e];
-        __syncwarp();
-        float dot = 0.0f;
-        for (int j = lane; j < n; j += 32) {
-            float dp = 0.0f;
-            for (int e = 0; e < d; e++) dp += goS[e] * vS[j * ks + e];
-            dsS[i * ss + j] = dp;
-            dot += dp * pbase[(long long)i * n + j];
-        }
-        dot = warp_sum(dot);
-        for (int j = lane; j < n; j += 32) {
-            float p = pbase[(long long)i * n + j];
-            float ds = p * (dsS[i * ss + j] - dot);
-            dsS[i * ss + j] = ds;
-            if (dbias != nullptr) atomicAdd(&dbias[((long long)h * n + i) * n + j], ds);
-        }
-        __syncwarp();
-    }
+    ds_rows(dsS, goS, vS, gbase, pbase, dbias, h, n, d, C);
     __syncthreads();
     for (int t = threadIdx.x; t < n * d; t += blockDim.x) {
         int j = t / d, e = t % d;
@@ -221,24 +230,7 @@ extern "C" __global__ void window_attention_cosine_backward(float* __restrict__ 
         }
     }
     __syncthreads();
-    for (int i = warp; i < n; i += warps) { // ds rows, as in the v1 backward
-        for (int e = lane; e < d; e += 32) goS[e] = gbase[i * C + e];
-        __syncwarp();
-        float dot = 0.0f;
-        for (int j = lane; j < n; j += 32) {
-            float dp = 0.0f;
-            for (int e = 0; e < d; e++) dp += goS[e] * vS[j * ks + e];
-            dsS[i * ss + j] = dp;
-            dot += dp * pbase[(long long)i * n + j];
-        }
-        dot = warp_sum(dot);
-        for (int j = lane; j < n; j += 32) {
-            float ds = pbase[(long long)i * n + j] * (dsS[i * ss + j] - dot);
-            dsS[i * ss + j] = ds;
-            if (dbias != nullptr) atomicAdd(&dbias[((long long)h * n + i) * n + j], ds);
-        }
-        __syncwarp();
-    }
+    ds_rows(dsS, goS, vS, gbase, pbase, dbias, h, n, d, C);
     __syncthreads();
     for (int j = warp; j < n; j += warps) { // row j: dq_j from G_j, dk_j from H_j, dv_j
         float aq = fabsf(rq[j]), ak = fabsf(rk[j]);
