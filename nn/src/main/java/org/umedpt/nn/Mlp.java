@@ -20,7 +20,13 @@ public final class Mlp extends Module {
     }
 
     public Tensor forward(Graph g, Tensor x, Rng rng) {
-        Tensor h = Ops.dropout(g, Ops.gelu(g, fc1.forward(g, x)), dropout, training(), rng);
-        return Ops.dropout(g, fc2.forward(g, h), dropout, training(), rng);
+        Tensor h = fc1.forward(g, x);
+        Tensor y;
+        if (dropout == 0f || !training()) { // GELU's output is recomputed in backward, not kept (the MLP's largest activation)
+            y = Ops.geluLinear(g, h, fc2.weight, fc2.bias);
+        } else {
+            y = fc2.forward(g, Ops.dropout(g, Ops.gelu(g, h), dropout, training(), rng));
+        }
+        return Ops.dropout(g, y, dropout, training(), rng);
     }
 }

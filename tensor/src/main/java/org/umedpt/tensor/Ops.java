@@ -89,6 +89,11 @@ public final class Ops {
         return org.umedpt.tensor.autograd.LinearOp.apply(g, x, w, b);
     }
 
+    /** linear(gelu(h), w, b) without keeping gelu(h) alive: backward recomputes it (a transformer MLP's second layer). */
+    public static Tensor geluLinear(Graph g, Tensor h, Tensor w, Tensor b) {
+        return org.umedpt.tensor.autograd.LinearOp.applyToGelu(g, h, w, b);
+    }
+
     /**
      * Fused Swin window attention: qkv (B', N, 3C) → o (B', N, C) = softmax(scale·Q·Kᵀ + bias[h] +
      * mask[w mod nW])·V per window and head; bias (heads, N, N), mask (nW, N, N) or null. See

@@ -5,6 +5,7 @@ import org.umedpt.tensor.BinaryOp;
 import org.umedpt.tensor.Graph;
 import org.umedpt.tensor.Shape;
 import org.umedpt.tensor.Tensor;
+import org.umedpt.tensor.UnaryOp;
 
 /**
  * The fully connected layer as one op: y = x·Wᵀ + b, x (..., in), W (out, in) as PyTorch stores
@@ -40,5 +41,49 @@ public final class LinearOp {
             if (w.requiresGrad()) be.gemm(g.gradFor(w), dy, x, 1, out, in, rows, true, false, 1f, 1f, 0, 0, 0);
             if (b != null && b.requiresGrad()) be.reduceToMid(g.gradFor(b), dy, rows, out, 1, true);
         }, x, w, b);
+    }
+
+    /**
+     * y = GELU(h)·Wᵀ + b without keeping GELU(h): the activation is written to a temporary that goes
+     * back to the arena at once, and backward recomputes it (one GELU pass) instead of holding an
+     * (..., in) tensor from forward to backward — in Swin's MLP the largest saved activation. Values
+     * and gradients equal {@code linear(gelu(h), w, b)}'s.
+     * <pre>
+     *   a = GELU(h):   dW += dyᵀ·a,   db += Σ_rows dy,   dh += (dy·W) ∘ GELU'(h)
+     * </pre>
+     */
+    public static Tensor applyToGelu(Graph g, Tensor h, Tensor w, Tensor b) {
+        Checks.alive(h, w, b);
+        Checks.rank("geluLinear", "weight", w, 2);
+        Checks.rankAtLeast("geluLinear", "h", h, 1);
+        int out = w.dim(0), in = w.dim(1);
+        if (h.dim(-1) != in) {
+            throw new IllegalArgumentException("geluLinear: input " + h.describe() + " has last dim " + h.dim(-1) + ", weight is "
+                    + Shape.str(w.shape()) + " (out, in)");
+        }
+        if (b != null) Checks.size("geluLinear", "bias", b, out);
+        int rows = h.size() / in;
+        int[] shape = h.shape();
+        shape[shape.length - 1] = out;
+        Backend be = g.backend();
+        Tensor a = g.empty(h.shape());
+        be.unary(a, UnaryOp.GELU, h, 0f);
+        Tensor y = g.empty(shape);
+        be.gemm(y, a, w, 1, rows, out, in, false, true, 1f, 0f, 0, 0, 0);
+        if (b != null) be.binary(y, BinaryOp.ADD, y, b, out, 1, false);
+        g.release(a);
+        return g.record("geluLinear", y, dy -> {
+            Tensor act = g.empty(h.shape());
+            be.unary(act, UnaryOp.GELU, h, 0f); // recomputed, bit-identical to forward's
+            if (w.requiresGrad()) be.gemm(g.gradFor(w), dy, act, 1, out, in, rows, true, false, 1f, 1f, 0, 0, 0);
+            if (b != null && b.requiresGrad()) be.reduceToMid(g.gradFor(b), dy, rows, out, 1, true);
+            g.release(act);
+            if (h.requiresGrad()) {
+                Tensor da = g.empty(h.shape());
+                be.gemm(da, dy, w, 1, rows, in, out, false, false, 1f, 0f, 0, 0, 0);
+                be.unaryBackward(g.gradFor(h), UnaryOp.GELU, h, null, da, 0f);
+                g.release(da);
+            }
+        }, h, w, b);
     }
 }

@@ -141,6 +141,7 @@ class OpsGradTest {
         Tensor x = input(r, 1f, 2, 5, 7), w = input(r, 1f, 4, 7), b = input(r, 1f, 4);
         gc.check("linear", g -> Ops.linear(g, x, w, b), x, w, b);
         gc.check("linear no bias", g -> Ops.linear(g, x, w, null), x, w);
+        gc.check("geluLinear", g -> Ops.geluLinear(g, x, w, b), x, w, b);
     }
 
     @Test
