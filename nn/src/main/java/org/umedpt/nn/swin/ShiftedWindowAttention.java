@@ -75,7 +75,9 @@ public class ShiftedWindowAttention extends Module {
         Tensor mask = geo.shifted() ? shiftMask(geo) : null;           // (nW, N, N), a heap constant
         Tensor o = attention(g, qkvOut, bias, mask, rng);              // (B', N, C)
         o = Ops.dropout(g, proj.forward(g, o), dropout, training(), rng);
-        return geo.reverse(g, o);
+        Tensor out = geo.reverse(g, o);
+        g.release(o); // read only by the reverse copy (see SwinBlock.forward)
+        return out;
     }
 
     /**

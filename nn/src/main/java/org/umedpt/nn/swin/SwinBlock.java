@@ -34,18 +34,33 @@ public final class SwinBlock extends Module {
         this.mlp = child("mlp", new Mlp(dim, (int) (dim * mlpRatio), 0f, rng));
     }
 
+    /*
+     * Tensors that only a residual add or a window partition reads (their backward needs no input) go
+     * back to the arena as soon as they are read, so later activations reuse the memory: a block
+     * then holds only what some backward needs. Poison mode (-ea, as in the tests) NaN-fills a
+     * released block, so a backward that did read one would fail the gradient tests.
+     */
     public Tensor forward(Graph g, Tensor x, Rng rng) {
-        Tensor m;
+        Tensor branch, m;
         if (v2) {
-            x = Ops.add(g, x, StochasticDepth.apply(g, norm1.forward(g, attn.forward(g, x, rng)), sdProb, training(), rng));
+            branch = StochasticDepth.apply(g, norm1.forward(g, attn.forward(g, x, rng)), sdProb, training(), rng);
+            x = Ops.add(g, x, branch);
+            g.release(branch);
             m = norm2.forward(g, mlp.forward(g, x, rng));
         } else { // the residual add and norm2 in one kernel
-            Tensor a = attn.forward(g, norm1.forward(g, x), rng);
-            Tensor[] sumAndNorm = Ops.addLayerNorm(g, x, StochasticDepth.apply(g, a, sdProb, training(), rng), norm2.weight, norm2.bias, norm2.eps);
+            Tensor normed = norm1.forward(g, x);
+            Tensor a = attn.forward(g, normed, rng);
+            g.release(normed); // read only by the window partition
+            branch = StochasticDepth.apply(g, a, sdProb, training(), rng);
+            Tensor[] sumAndNorm = Ops.addLayerNorm(g, x, branch, norm2.weight, norm2.bias, norm2.eps);
+            g.release(branch);
             x = sumAndNorm[0];
             m = mlp.forward(g, sumAndNorm[1], rng);
         }
-        return Ops.add(g, x, StochasticDepth.apply(g, m, sdProb, training(), rng));
+        branch = StochasticDepth.apply(g, m, sdProb, training(), rng);
+        Tensor out = Ops.add(g, x, branch);
+        g.release(branch);
+        return out;
     }
 
     long macs(int h, int w) {
