@@ -20,18 +20,8 @@ public final class LinearOp {
     private LinearOp() {}
 
     public static Tensor apply(Graph g, Tensor x, Tensor w, Tensor b) {
-        Checks.alive(x, w, b);
-        Checks.rank("linear", "weight", w, 2);
-        Checks.rankAtLeast("linear", "x", x, 1);
-        int out = w.dim(0), in = w.dim(1);
-        if (x.dim(-1) != in) {
-            throw new IllegalArgumentException("linear: input " + x.describe() + " has last dim " + x.dim(-1) + ", weight is "
-                    + Shape.str(w.shape()) + " (out, in)");
-        }
-        if (b != null) Checks.size("linear", "bias", b, out);
-        int rows = x.size() / in;
-        int[] shape = x.shape();
-        shape[shape.length - 1] = out;
+        int[] shape = outputShape("linear", x, w, b);
+        int out = w.dim(0), in = w.dim(1), rows = x.size() / in;
         Tensor y = g.empty(shape);
         Backend be = g.backend();
         be.gemm(y, x, w, 1, rows, out, in, false, true, 1f, 0f, 0, 0, 0);
@@ -53,18 +43,8 @@ public final class LinearOp {
      * </pre>
      */
     public static Tensor applyToGelu(Graph g, Tensor h, Tensor w, Tensor b) {
-        Checks.alive(h, w, b);
-        Checks.rank("geluLinear", "weight", w, 2);
-        Checks.rankAtLeast("geluLinear", "h", h, 1);
-        int out = w.dim(0), in = w.dim(1);
-        if (h.dim(-1) != in) {
-            throw new IllegalArgumentException("geluLinear: input " + h.describe() + " has last dim " + h.dim(-1) + ", weight is "
-                    + Shape.str(w.shape()) + " (out, in)");
-        }
-        if (b != null) Checks.size("geluLinear", "bias", b, out);
-        int rows = h.size() / in;
-        int[] shape = h.shape();
-        shape[shape.length - 1] = out;
+        int[] shape = outputShape("geluLinear", h, w, b);
+        int out = w.dim(0), in = w.dim(1), rows = h.size() / in;
         Backend be = g.backend();
         Tensor a = g.empty(h.shape());
         be.unary(a, UnaryOp.GELU, h, 0f);
@@ -85,5 +65,21 @@ public final class LinearOp {
                 g.release(da);
             }
         }, h, w, b);
+    }
+
+    /** Checks x (..., in), W (out, in), b (out) or null; returns x's shape with the last dim out. */
+    private static int[] outputShape(String op, Tensor x, Tensor w, Tensor b) {
+        Checks.alive(x, w, b);
+        Checks.rank(op, "weight", w, 2);
+        Checks.rankAtLeast(op, "x", x, 1);
+        int out = w.dim(0), in = w.dim(1);
+        if (x.dim(-1) != in) {
+            throw new IllegalArgumentException(op + ": input " + x.describe() + " has last dim " + x.dim(-1) + ", weight is "
+                    + Shape.str(w.shape()) + " (out, in)");
+        }
+        if (b != null) Checks.size(op, "bias", b, out);
+        int[] shape = x.shape();
+        shape[shape.length - 1] = out;
+        return shape;
     }
 }
