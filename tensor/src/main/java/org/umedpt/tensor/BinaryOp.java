@@ -8,6 +8,18 @@ package org.umedpt.tensor;
 public enum BinaryOp {
     ADD, SUB, MUL, DIV, RSUB, RDIV;
 
+    /** a op b in float arithmetic (the CPU kernels' scalar paths). */
+    public float apply(float a, float b) {
+        return switch (this) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case RSUB -> b - a;
+            case RDIV -> b / a;
+        };
+    }
+
     public double apply(double a, double b) {
         return switch (this) {
             case ADD -> a + b;

@@ -245,7 +245,7 @@ final class ElementwiseCpu {
         int oo = out.offset(), ao = a.offset(), bo = b.offset();
         int rank = dims.length;
         if (rank == 0) { // every axis was 1: one element
-            float r = apply(op, ad[ao], bd[bo]);
+            float r = op.apply(ad[ao], bd[bo]);
             od[oo] = accumulate ? od[oo] + r : r;
             return;
         }
@@ -285,7 +285,7 @@ final class ElementwiseCpu {
     private static void stridedRow(BinaryOp op, float[] od, int oo, float[] ad, int ao, int sa, float[] bd, int bo, int sb, int len,
                                    boolean acc) {
         for (int i = 0; i < len; i++) {
-            float r = apply(op, ad[ao + i * sa], bd[bo + i * sb]);
+            float r = op.apply(ad[ao + i * sa], bd[bo + i * sb]);
             od[oo + i] = acc ? od[oo + i] + r : r;
         }
     }
@@ -307,7 +307,7 @@ final class ElementwiseCpu {
             }
         }
         for (; i < to; i++) {
-            float r = apply(op, ad[ao + i], bd[bo + i]);
+            float r = op.apply(ad[ao + i], bd[bo + i]);
             od[oo + i] = acc ? od[oo + i] + r : r;
         }
     }
@@ -323,19 +323,9 @@ final class ElementwiseCpu {
             }
         }
         for (; i < len; i++) {
-            float r = apply(op, ad[ao + i], bv);
+            float r = op.apply(ad[ao + i], bv);
             od[oo + i] = acc ? od[oo + i] + r : r;
         }
     }
 
-    private static float apply(BinaryOp op, float a, float b) {
-        return switch (op) {
-            case ADD -> a + b;
-            case SUB -> a - b;
-            case MUL -> a * b;
-            case DIV -> a / b;
-            case RSUB -> b - a;
-            case RDIV -> b / a;
-        };
-    }
 }

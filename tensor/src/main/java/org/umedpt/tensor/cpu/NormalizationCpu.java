@@ -27,19 +27,8 @@ final class NormalizationCpu {
             for (int r = from; r < to; r++) {
                 int xi = xo + r * cols, yi = yo + r * cols;
                 float max = rowMax(xd, xi, cols);
-                // e^(x − max) into y (vector exp: ~35× faster than Math.exp), summed in double
-                int c = 0;
-                double s = 0;
-                for (; c <= cols - L; c += L) {
-                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, xd, xi + c).sub(max));
-                    e.intoArray(yd, yi + c);
-                    s += e.reduceLanes(VectorOperators.ADD);
-                }
-                for (; c < cols; c++) {
-                    float e = VectorMath.exp(xd[xi + c] - max);
-                    yd[yi + c] = e;
-                    s += e;
-                }
+                double s = expShifted(yd, yi, xd, xi, cols, max);
+                int c;
                 if (log) {
                     float lse = (float) (max + Math.log(s));
                     for (c = 0; c < cols; c++) yd[yi + c] = xd[xi + c] - lse;
@@ -50,6 +39,26 @@ final class NormalizationCpu {
                 }
             }
         });
+    }
+
+    /**
+     * y[yi + c] = e^(x[xi + c] − max) for c &lt; len (vector exp: ~35× faster than Math.exp), and their
+     * sum in double: the softmax numerator of a row (y may be x).
+     */
+    static double expShifted(float[] yd, int yi, float[] xd, int xi, int len, float max) {
+        int c = 0;
+        double s = 0;
+        for (; c <= len - L; c += L) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, xd, xi + c).sub(max));
+            e.intoArray(yd, yi + c);
+            s += e.reduceLanes(VectorOperators.ADD);
+        }
+        for (; c < len; c++) {
+            float e = VectorMath.exp(xd[xi + c] - max);
+            yd[yi + c] = e;
+            s += e;
+        }
+        return s;
     }
 
     /** max of len ≥ 1 floats. */

@@ -191,30 +191,30 @@ final class SpatialCpu {
                 for (int oh = 0; oh < g.oh(); oh++) {
                     for (int ow = 0; ow < g.ow(); ow++) {
                         float s = 0;
-                        int count = 0;
                         for (int i = 0; i < g.kh(); i++) {
                             int ih = oh * g.stride() - g.pad() + i;
                             if (ih < 0 || ih >= g.h()) continue;
                             for (int j = 0; j < g.kw(); j++) {
                                 int iw = ow * g.stride() - g.pad() + j;
-                                if (iw < 0 || iw >= g.w()) continue;
-                                s += xd[xp + ih * g.w() + iw];
-                                count++;
+                                if (iw >= 0 && iw < g.w()) s += xd[xp + ih * g.w() + iw];
                             }
                         }
-                        yd[yp + oh * g.ow() + ow] = s / avgDivisor(g, oh, ow, count, countIncludePad);
+                        yd[yp + oh * g.ow() + ow] = s / avgDivisor(g, oh, ow, countIncludePad);
                     }
                 }
             }
         });
     }
 
-    /** PyTorch's divisor: with countIncludePad, the window clipped to the padded input; else in-bounds cells. */
-    private static int avgDivisor(ConvGeometry g, int oh, int ow, int count, boolean countIncludePad) {
-        if (!countIncludePad) return Math.max(count, 1);
+    /** PyTorch's divisor: with countIncludePad, the window clipped to the padded input; else its in-bounds cells (at least 1). */
+    private static int avgDivisor(ConvGeometry g, int oh, int ow, boolean countIncludePad) {
         int h0 = oh * g.stride() - g.pad(), w0 = ow * g.stride() - g.pad();
-        int h1 = Math.min(h0 + g.kh(), g.h() + g.pad()), w1 = Math.min(w0 + g.kw(), g.w() + g.pad());
-        return (h1 - h0) * (w1 - w0);
+        if (countIncludePad) {
+            int h1 = Math.min(h0 + g.kh(), g.h() + g.pad()), w1 = Math.min(w0 + g.kw(), g.w() + g.pad());
+            return (h1 - h0) * (w1 - w0);
+        }
+        int rows = Math.min(h0 + g.kh(), g.h()) - Math.max(h0, 0), cols = Math.min(w0 + g.kw(), g.w()) - Math.max(w0, 0);
+        return Math.max(Math.max(rows, 0) * Math.max(cols, 0), 1);
     }
 
     void avgPoolBackward(Tensor dX, Tensor dY, ConvGeometry g, boolean countIncludePad) {
@@ -225,16 +225,7 @@ final class SpatialCpu {
                 int xp = xo + p * g.h() * g.w(), yp = yo + p * g.oh() * g.ow();
                 for (int oh = 0; oh < g.oh(); oh++) {
                     for (int ow = 0; ow < g.ow(); ow++) {
-                        int count = 0;
-                        for (int i = 0; i < g.kh(); i++) {
-                            int ih = oh * g.stride() - g.pad() + i;
-                            if (ih < 0 || ih >= g.h()) continue;
-                            for (int j = 0; j < g.kw(); j++) {
-                                int iw = ow * g.stride() - g.pad() + j;
-                                if (iw >= 0 && iw < g.w()) count++;
-                            }
-                        }
-                        float d = yd[yp + oh * g.ow() + ow] / avgDivisor(g, oh, ow, count, countIncludePad);
+                        float d = yd[yp + oh * g.ow() + ow] / avgDivisor(g, oh, ow, countIncludePad);
                         for (int i = 0; i < g.kh(); i++) {
                             int ih = oh * g.stride() - g.pad() + i;
                             if (ih < 0 || ih >= g.h()) continue;

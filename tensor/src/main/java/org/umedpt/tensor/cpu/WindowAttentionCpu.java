@@ -282,20 +282,9 @@ final class WindowAttentionCpu {
 
     /** Row softmax in place, NormalizationCpu.softmaxForward's operations: max, e^(x − max) summed in double, · 1/Σ. */
     private static void softmaxRow(float[] d, int at, int n) {
-        float max = NormalizationCpu.rowMax(d, at, n);
-        int j = 0;
-        double s = 0;
-        for (; j <= n - L; j += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, d, at + j).sub(max));
-            e.intoArray(d, at + j);
-            s += e.reduceLanes(VectorOperators.ADD);
-        }
-        for (; j < n; j++) {
-            float e = VectorMath.exp(d[at + j] - max);
-            d[at + j] = e;
-            s += e;
-        }
+        double s = NormalizationCpu.expShifted(d, at, d, at, n, NormalizationCpu.rowMax(d, at, n));
         float inv = (float) (1 / s);
+        int j;
         for (j = 0; j <= n - L; j += L) FloatVector.fromArray(S, d, at + j).mul(inv).intoArray(d, at + j);
         for (; j < n; j++) d[at + j] *= inv;
     }
