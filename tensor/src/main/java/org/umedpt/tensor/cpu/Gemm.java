@@ -1,6 +1,7 @@
 package org.umedpt.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,14 +10,20 @@ import jdk.incubator.vector.VectorSpecies;
  * micro-kernel does the multiply-adds. Transposes are absorbed by the packing routines, so one
  * kernel serves all four cases.
  *
- * <p>The tile follows the machine's preferred vector width L (chosen at run time): NR = 2·L
- * columns, and MR = 12 rows where there are 32 vector registers (AVX-512, ARM NEON/SVE: 24
- * accumulators), 6 where there are 16 (AVX2, SSE: 12 accumulators plus two B vectors and a
- * broadcast, so nothing spills). So AVX-512 runs 12×32, AVX2 6×16, NEON 12×8.
+ * <p>The tile follows the machine's preferred vector width L (chosen at run time). With 32 vector
+ * registers (AVX-512, ARM NEON/SVE) it is 8 rows × 3L columns: 24 accumulators, three B vectors and a
+ * broadcast; with 16 (AVX2, SSE) it is 6 × 2L: 12 accumulators, two B vectors, a broadcast; nothing
+ * spills. So AVX-512 runs 8×48, AVX2 6×16, NEON 8×12. Swin's widths are multiples of 48 (C = 48·2^i
+ * for nano, 96·2^i for swin_t, times 1, 3 or 4) and its token counts of 8, so its linear layers have
+ * no ragged tiles on AVX-512, where the earlier 12×32 left a third of a panel empty at 48 or 144
+ * columns and part of a row block at 392 or 6272 rows.
  *
- * <p>Products too small to pack go through {@link #small}; tests check every path against a
- * float64 reference. Measured numbers and the peer comparison are in {@code bench/RESULTS.md}; background in
- * {@code ../shared/notes/cpu-gemm.md} (why 12×32, KC = 256, and -XX:-TieredCompilation).
+ * <p>Shapes a packed tile would mostly waste go elsewhere: a C of one row or one column is a set of
+ * dot products or a sum of scaled rows ({@link #vectorProduct}); a C narrower than half a panel with
+ * many rows is computed transposed ({@link #narrow}); products too small to pack go through
+ * {@link #small}. Tests check every path against a float64 reference. Measured numbers and the peer
+ * comparison are in {@code bench/RESULTS.md}; background in {@code ../shared/notes/cpu-gemm.md}
+ * (KC = 256, -XX:-TieredCompilation).
  *
  * <p>C is row-major (m, n) with leading dimension n; A is (m, k) or, transposed, stored (k, m);
  * B is (k, n) or, transposed, stored (n, k).
@@ -25,30 +32,31 @@ final class Gemm {
     static final VectorSpecies<Float> S = VectorMath.S;
     /** Lanes of one vector. */
     static final int L = VectorMath.L;
-    static final int MR = L >= 16 || "aarch64".equals(System.getProperty("os.arch")) ? 12 : 6;
-    static final int NR = 2 * L;
+    /** 32 architectural vector registers: room for 24 accumulators. */
+    private static final boolean WIDE_FILE = L >= 16 || "aarch64".equals(System.getProperty("os.arch"));
+    /** The register tile: MR rows × NR columns. */
+    static final int MR = WIDE_FILE ? 8 : 6;
+    static final int NR = (WIDE_FILE ? 3 : 2) * L;
+    /** Floats moved per packed row of a transposed A: MR rounded up to whole vectors. */
+    private static final int A_MOVE = (MR + L - 1) / L * L;
     static final int KC = 256;
     static final int MC = 192;
-    static final int NC = 2048;
+    /** Columns of B per packed block: whole panels. */
+    static final int NC = 2048 / NR * NR;
     /** Below this many multiply-adds the packed path costs more than it saves. */
     static final long SMALL = 24L * 24 * 24;
     /** From this many packed B floats per block, packing is split across threads even with few panels. */
     static final long PARALLEL_PACK_MIN = 1 << 13;
-    /**
-     * Up to this many columns of C, row-major A is read in place rather than packed: a packed A panel
-     * is reused once per 32-column B panel, so with few panels packing does not pay. Measured at 1
-     * thread: 6272×96×384 85 vs 66 GFLOP/s, 1568×192×768 101 vs 94; but 6272×384×96 78 vs 88.
-     */
-    static final int DIRECT_A_MAX_N = 192;
 
     private Gemm() {}
+
 
     /**
      * Packing buffers, reused across calls so that a product allocates nothing (a fresh 1 MB panel
      * per call is a G1 humongous allocation). One per thread part; not thread-safe.
      */
     static final class Workspace {
-        private float[] bp = new float[0], ap = new float[0];
+        private float[] bp = new float[0], ap = new float[0], transposed = new float[0];
         final float[] tile = new float[MR * NR];
 
         float[] bp(int n) {
@@ -59,6 +67,12 @@ final class Gemm {
         float[] ap(int n) {
             if (ap.length < n) ap = new float[n];
             return ap;
+        }
+
+        /** A transposed C ({@link #narrow}); apart from the packing buffers, which its product uses. */
+        float[] transposed(int n) {
+            if (transposed.length < n) transposed = new float[n];
+            return transposed;
         }
     }
 
@@ -71,6 +85,15 @@ final class Gemm {
         if (alpha == 0f || k == 0 || m == 0 || n == 0 || (long) m * n * k <= SMALL) {
             scaleC(c, cOff, m * n, beta);
             if (alpha != 0f && k > 0) small(ws[self], a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, alpha);
+            return;
+        }
+        if (m == 1 || n == 1) {
+            scaleC(c, cOff, m * n, beta);
+            vectorProduct(par, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, alpha);
+            return;
+        }
+        if (2 * n <= NR && m >= 2 * NR && k >= NR) {
+            narrow(par, ws, self, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, alpha, beta);
             return;
         }
         if (beta != 0f) scaleC(c, cOff, m * n, beta);
@@ -115,30 +138,19 @@ final class Gemm {
         float[] tile = w.tile;
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
-            // With few columns, row-major A is read in place by full 12-row panels (see
-            // DIRECT_A_MAX_N); a partial last panel, a transposed A, or a wide C packs.
-            int full = transA || ldc > DIRECT_A_MAX_N ? 0 : mc / MR * MR;
-            if (full < mc) packA(a, aOff, lda, transA, ic + full, mc - full, pc, kc, ap);
+            packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
             for (int jp = p0; jp < p1; jp++) {
                 int nr = Math.min(NR, nc - jp * NR);
                 int bi = jp * NR * kc;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int mr = Math.min(MR, mc - ir);
                     int ci = cOff + (ic + ir) * ldc + jc + jp * NR;
-                    if (MR == 12) {
-                        if (ir < full) kernelDirect(kc, a, aOff + (ic + ir) * lda + pc, lda, bp, bi, c, ci, ldc, alpha, store, nr, tile);
-                        else kernel(kc, ap, (ir - full) * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
-                    } else {
-                        if (ir < full) kernelDirect6(kc, a, aOff + (ic + ir) * lda + pc, lda, bp, bi, c, ci, ldc, alpha, store, nr, tile);
-                        else kernel6(kc, ap, (ir - full) * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
-                    }
+                    if (WIDE_FILE) kernel8x3(kc, ap, ir * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                    else kernel6x2(kc, ap, ir * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
                 }
             }
         }
     }
-
-    /** Floats moved per packed row of a transposed A: MR rounded up to whole vectors. */
-    private static final int A_MOVE = (MR + L - 1) / L * L;
 
     /** Packs op(A)[i0 : i0+mc, pc : pc+kc] into MR-row panels, p-major inside a panel; pads rows with 0. */
     static void packA(float[] a, int aOff, int lda, boolean transA, int i0, int mc, int pc, int kc, float[] ap) {
@@ -182,11 +194,10 @@ final class Gemm {
             int j0 = jc + jp * NR;
             int nr = Math.min(NR, nc - jp * NR);
             int idx = jp * NR * kc;
-            if (!transB && nr == NR) { // two vector moves per row: cheaper than a 32-float arraycopy call
+            if (!transB && nr == NR) { // whole-vector moves per row: cheaper than a short arraycopy call
                 for (int p = p0; p < p1; p++) {
                     int src = bOff + (pc + p) * ldb + j0, dst = idx + p * NR;
-                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                    for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
                 }
             } else if (!transB) {
                 for (int p = p0; p < p1; p++) {
@@ -207,297 +218,214 @@ final class Gemm {
     }
 
     /**
-     * C[0:mr, 0:nr] += alpha · Ap · Bp over kc (the 12×2L register tile). Every vector operation is
-     * written inline in this method: passing the accumulators to a helper method makes C2 box them
-     * (measured: 12 GFLOP/s with heap allocation in the loop vs 116 inline). The accumulators leave
-     * through the {@code tile} array.
+     * A C of few columns (e.g. a 16-channel conv's weight gradient, 144×16 over 25088 positions) would
+     * fill a third of each packed panel: compute Cᵀ = op(B)ᵀ·op(A)ᵀ, whose rows are C's columns, into
+     * the workspace and add it back transposed. The transposition is m·n moves against m·n·k
+     * multiply-adds.
      */
-    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, float alpha, boolean store,
-                       int mr, int nr, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
-                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
-                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
-                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S),
-                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
-                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S),
-                c60 = FloatVector.zero(S), c61 = FloatVector.zero(S),
-                c70 = FloatVector.zero(S), c71 = FloatVector.zero(S),
-                c80 = FloatVector.zero(S), c81 = FloatVector.zero(S),
-                c90 = FloatVector.zero(S), c91 = FloatVector.zero(S),
-                c100 = FloatVector.zero(S), c101 = FloatVector.zero(S),
-                c110 = FloatVector.zero(S), c111 = FloatVector.zero(S);
+    private static void narrow(Parallel par, Workspace[] ws, int self, float[] a, int aOff, boolean transA, float[] b, int bOff,
+                               boolean transB, float[] c, int cOff, int m, int n, int k, float alpha, float beta) {
+        float[] t = ws[self].transposed(m * n);
+        // op(B)ᵀ is B read the other way round, and so is op(A)ᵀ: flip both transpose flags
+        gemm(par, ws, self, b, bOff, !transB, a, aOff, !transA, t, 0, n, m, k, alpha, 0f);
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * n;
+            for (int j = 0; j < n; j++) c[row + j] = beta == 0f ? t[j * m + i] : Math.fma(beta, c[row + j], t[j * m + i]);
+        }
+    }
+
+    /**
+     * C += alpha · op(A) · op(B) where C is one column (n = 1) or one row (m = 1), e.g. a 1×1 conv
+     * to a single channel: the vector operand is contiguous in either layout, so each output is a
+     * dot product of two contiguous runs, or the outputs are a sum of scaled contiguous rows.
+     */
+    static void vectorProduct(Parallel par, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                              float[] c, int cOff, int m, int n, int k, float alpha) {
+        if (n == 1) { // c[i] = Σp op(A)[i][p]·b[p]
+            if (transA) rowSums(par, a, aOff, m, b, bOff, c, cOff, m, k, alpha); // A stored (k, m)
+            else dots(par, a, aOff, k, b, bOff, c, cOff, m, k, alpha);
+        } else { // m == 1: c[j] = Σp a[p]·op(B)[p][j]
+            if (transB) dots(par, b, bOff, k, a, aOff, c, cOff, n, k, alpha); // B stored (n, k)
+            else rowSums(par, b, bOff, n, a, aOff, c, cOff, n, k, alpha);
+        }
+    }
+
+    /** Outputs per parallel chunk so that a chunk is at least this many multiply-adds. */
+    private static int grain(int k) {
+        return Math.max(1, (1 << 15) / Math.max(k, 1));
+    }
+
+    /** out[i] += alpha · Σp mat[i·ld + p]·x[p] for i in [0, count). */
+    private static void dots(Parallel par, float[] mat, int mOff, int ld, float[] x, int xOff, float[] out, int oOff, int count, int k,
+                             float alpha) {
+        Parallel.RangeBody body = (part, from, to) -> {
+            int vk = k / (2 * L) * (2 * L);
+            for (int i = from; i < to; i++) {
+                int row = mOff + i * ld;
+                FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S); // two chains: the fma latency
+                for (int p = 0; p < vk; p += 2 * L) {
+                    s0 = FloatVector.fromArray(S, mat, row + p).fma(FloatVector.fromArray(S, x, xOff + p), s0);
+                    s1 = FloatVector.fromArray(S, mat, row + p + L).fma(FloatVector.fromArray(S, x, xOff + p + L), s1);
+                }
+                float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+                for (int p = vk; p < k; p++) sum = Math.fma(mat[row + p], x[xOff + p], sum);
+                out[oOff + i] = Math.fma(sum, alpha, out[oOff + i]);
+            }
+        };
+        if (par == null) body.run(0, 0, count);
+        else par.forRange(count, grain(k), body);
+    }
+
+    /** out[j] += alpha · Σp x[p]·mat[p·ld + j] for j in [0, count): rows of mat scaled and summed. */
+    private static void rowSums(Parallel par, float[] mat, int mOff, int ld, float[] x, int xOff, float[] out, int oOff, int count,
+                                int k, float alpha) {
+        Parallel.RangeBody body = (part, from, to) -> {
+            int vend = from + (to - from) / L * L;
+            for (int p = 0; p < k; p++) {
+                float w = alpha * x[xOff + p];
+                FloatVector wv = FloatVector.broadcast(S, w);
+                int row = mOff + p * ld;
+                for (int j = from; j < vend; j += L) {
+                    FloatVector.fromArray(S, mat, row + j).fma(wv, FloatVector.fromArray(S, out, oOff + j)).intoArray(out, oOff + j);
+                }
+                for (int j = vend; j < to; j++) out[oOff + j] = Math.fma(mat[row + j], w, out[oOff + j]);
+            }
+        };
+        if (par == null) body.run(0, 0, count);
+        else par.forRange(count, Math.max(L, grain(k)), body);
+    }
+
+    /**
+     * C[0:mr, 0:nr] += alpha · Ap · Bp over kc with the 8×3L register tile. Every vector operation
+     * is written inline in the method: passing the accumulators to a helper method makes C2 box them
+     * (measured: 12 GFLOP/s with heap allocation in the loop vs 116 inline). The accumulators leave
+     * through the {@code tile} array. Panel indices are linear in the loop counter, not separate
+     * {@code +=} induction variables: C2 then hoists the bounds checks and schedules the loop without
+     * spilling (the 12×2L kernel this one replaced, alone with operands in L1 on Zen 4: 107 against 95
+     * GFLOP/s with {@code +=}).
+     */
+    static void kernel8x3(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, float alpha, boolean store,
+            int mr, int nr, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
         FloatVector a;
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            a = FloatVector.broadcast(S, ap[ai + 0]);
-            c00 = b0.fma(a, c00);
-            c01 = b1.fma(a, c01);
-            a = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = b0.fma(a, c10);
-            c11 = b1.fma(a, c11);
-            a = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = b0.fma(a, c20);
-            c21 = b1.fma(a, c21);
-            a = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = b0.fma(a, c30);
-            c31 = b1.fma(a, c31);
-            a = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = b0.fma(a, c40);
-            c41 = b1.fma(a, c41);
-            a = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = b0.fma(a, c50);
-            c51 = b1.fma(a, c51);
-            a = FloatVector.broadcast(S, ap[ai + 6]);
-            c60 = b0.fma(a, c60);
-            c61 = b1.fma(a, c61);
-            a = FloatVector.broadcast(S, ap[ai + 7]);
-            c70 = b0.fma(a, c70);
-            c71 = b1.fma(a, c71);
-            a = FloatVector.broadcast(S, ap[ai + 8]);
-            c80 = b0.fma(a, c80);
-            c81 = b1.fma(a, c81);
-            a = FloatVector.broadcast(S, ap[ai + 9]);
-            c90 = b0.fma(a, c90);
-            c91 = b1.fma(a, c91);
-            a = FloatVector.broadcast(S, ap[ai + 10]);
-            c100 = b0.fma(a, c100);
-            c101 = b1.fma(a, c101);
-            a = FloatVector.broadcast(S, ap[ai + 11]);
-            c110 = b0.fma(a, c110);
-            c111 = b1.fma(a, c111);
-            ai += MR;
-            bi += NR;
+            int pa = ai + p * MR, pb = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+            FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, pb + 2 * L);
+            a = FloatVector.broadcast(S, ap[pa + 0]);
+            c0_0 = b0.fma(a, c0_0);
+            c0_1 = b1.fma(a, c0_1);
+            c0_2 = b2.fma(a, c0_2);
+            a = FloatVector.broadcast(S, ap[pa + 1]);
+            c1_0 = b0.fma(a, c1_0);
+            c1_1 = b1.fma(a, c1_1);
+            c1_2 = b2.fma(a, c1_2);
+            a = FloatVector.broadcast(S, ap[pa + 2]);
+            c2_0 = b0.fma(a, c2_0);
+            c2_1 = b1.fma(a, c2_1);
+            c2_2 = b2.fma(a, c2_2);
+            a = FloatVector.broadcast(S, ap[pa + 3]);
+            c3_0 = b0.fma(a, c3_0);
+            c3_1 = b1.fma(a, c3_1);
+            c3_2 = b2.fma(a, c3_2);
+            a = FloatVector.broadcast(S, ap[pa + 4]);
+            c4_0 = b0.fma(a, c4_0);
+            c4_1 = b1.fma(a, c4_1);
+            c4_2 = b2.fma(a, c4_2);
+            a = FloatVector.broadcast(S, ap[pa + 5]);
+            c5_0 = b0.fma(a, c5_0);
+            c5_1 = b1.fma(a, c5_1);
+            c5_2 = b2.fma(a, c5_2);
+            a = FloatVector.broadcast(S, ap[pa + 6]);
+            c6_0 = b0.fma(a, c6_0);
+            c6_1 = b1.fma(a, c6_1);
+            c6_2 = b2.fma(a, c6_2);
+            a = FloatVector.broadcast(S, ap[pa + 7]);
+            c7_0 = b0.fma(a, c7_0);
+            c7_1 = b1.fma(a, c7_1);
+            c7_2 = b2.fma(a, c7_2);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, 2 * L);
-        c11.intoArray(tile, 3 * L);
-        c20.intoArray(tile, 4 * L);
-        c21.intoArray(tile, 5 * L);
-        c30.intoArray(tile, 6 * L);
-        c31.intoArray(tile, 7 * L);
-        c40.intoArray(tile, 8 * L);
-        c41.intoArray(tile, 9 * L);
-        c50.intoArray(tile, 10 * L);
-        c51.intoArray(tile, 11 * L);
-        c60.intoArray(tile, 12 * L);
-        c61.intoArray(tile, 13 * L);
-        c70.intoArray(tile, 14 * L);
-        c71.intoArray(tile, 15 * L);
-        c80.intoArray(tile, 16 * L);
-        c81.intoArray(tile, 17 * L);
-        c90.intoArray(tile, 18 * L);
-        c91.intoArray(tile, 19 * L);
-        c100.intoArray(tile, 20 * L);
-        c101.intoArray(tile, 21 * L);
-        c110.intoArray(tile, 22 * L);
-        c111.intoArray(tile, 23 * L);
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c0_2.intoArray(tile, 2 * L);
+        c1_0.intoArray(tile, 3 * L);
+        c1_1.intoArray(tile, 4 * L);
+        c1_2.intoArray(tile, 5 * L);
+        c2_0.intoArray(tile, 6 * L);
+        c2_1.intoArray(tile, 7 * L);
+        c2_2.intoArray(tile, 8 * L);
+        c3_0.intoArray(tile, 9 * L);
+        c3_1.intoArray(tile, 10 * L);
+        c3_2.intoArray(tile, 11 * L);
+        c4_0.intoArray(tile, 12 * L);
+        c4_1.intoArray(tile, 13 * L);
+        c4_2.intoArray(tile, 14 * L);
+        c5_0.intoArray(tile, 15 * L);
+        c5_1.intoArray(tile, 16 * L);
+        c5_2.intoArray(tile, 17 * L);
+        c6_0.intoArray(tile, 18 * L);
+        c6_1.intoArray(tile, 19 * L);
+        c6_2.intoArray(tile, 20 * L);
+        c7_0.intoArray(tile, 21 * L);
+        c7_1.intoArray(tile, 22 * L);
+        c7_2.intoArray(tile, 23 * L);
         writeTile(tile, c, ci, ldc, alpha, store, mr, nr);
     }
 
-    /** The 6-row form of {@link #kernel} for machines with 16 vector registers (AVX2, SSE). */
-    static void kernel6(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, float alpha, boolean store,
-                       int mr, int nr, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
-                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
-                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
-                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S),
-                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
-                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    /** {@link #kernel8x3}'s 6×2L form, for machines with 16 vector registers (AVX2, SSE). */
+    static void kernel6x2(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, float alpha, boolean store,
+            int mr, int nr, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
         FloatVector a;
-        // indices linear in the loop counter (not separate += induction variables), so that C2
-        // can hoist the B-panel bounds checks out of the loop (the A checks stay; see DESIGN-NOTES)
         for (int p = 0; p < kc; p++) {
             int pa = ai + p * MR, pb = bi + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, pb);
             FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
             a = FloatVector.broadcast(S, ap[pa + 0]);
-            c00 = b0.fma(a, c00);
-            c01 = b1.fma(a, c01);
+            c0_0 = b0.fma(a, c0_0);
+            c0_1 = b1.fma(a, c0_1);
             a = FloatVector.broadcast(S, ap[pa + 1]);
-            c10 = b0.fma(a, c10);
-            c11 = b1.fma(a, c11);
+            c1_0 = b0.fma(a, c1_0);
+            c1_1 = b1.fma(a, c1_1);
             a = FloatVector.broadcast(S, ap[pa + 2]);
-            c20 = b0.fma(a, c20);
-            c21 = b1.fma(a, c21);
+            c2_0 = b0.fma(a, c2_0);
+            c2_1 = b1.fma(a, c2_1);
             a = FloatVector.broadcast(S, ap[pa + 3]);
-            c30 = b0.fma(a, c30);
-            c31 = b1.fma(a, c31);
+            c3_0 = b0.fma(a, c3_0);
+            c3_1 = b1.fma(a, c3_1);
             a = FloatVector.broadcast(S, ap[pa + 4]);
-            c40 = b0.fma(a, c40);
-            c41 = b1.fma(a, c41);
+            c4_0 = b0.fma(a, c4_0);
+            c4_1 = b1.fma(a, c4_1);
             a = FloatVector.broadcast(S, ap[pa + 5]);
-            c50 = b0.fma(a, c50);
-            c51 = b1.fma(a, c51);
+            c5_0 = b0.fma(a, c5_0);
+            c5_1 = b1.fma(a, c5_1);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, 2 * L);
-        c11.intoArray(tile, 3 * L);
-        c20.intoArray(tile, 4 * L);
-        c21.intoArray(tile, 5 * L);
-        c30.intoArray(tile, 6 * L);
-        c31.intoArray(tile, 7 * L);
-        c40.intoArray(tile, 8 * L);
-        c41.intoArray(tile, 9 * L);
-        c50.intoArray(tile, 10 * L);
-        c51.intoArray(tile, 11 * L);
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c1_0.intoArray(tile, 2 * L);
+        c1_1.intoArray(tile, 3 * L);
+        c2_0.intoArray(tile, 4 * L);
+        c2_1.intoArray(tile, 5 * L);
+        c3_0.intoArray(tile, 6 * L);
+        c3_1.intoArray(tile, 7 * L);
+        c4_0.intoArray(tile, 8 * L);
+        c4_1.intoArray(tile, 9 * L);
+        c5_0.intoArray(tile, 10 * L);
+        c5_1.intoArray(tile, 11 * L);
         writeTile(tile, c, ci, ldc, alpha, store, mr, nr);
-    }
-
-    /**
-     * The 12-row kernel reading a row-major A in place (rows a0, a0 + lda, …, 12 of them; columns
-     * [p, p + kc)) instead of a packed panel. For the short K of Swin's linear layers packing A costs
-     * more than it saves (8 % of a swin_t step went to packing).
-     */
-    static void kernelDirect(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
-                             boolean store, int nr, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
-                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
-                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
-                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S),
-                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
-                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S),
-                c60 = FloatVector.zero(S), c61 = FloatVector.zero(S),
-                c70 = FloatVector.zero(S), c71 = FloatVector.zero(S),
-                c80 = FloatVector.zero(S), c81 = FloatVector.zero(S),
-                c90 = FloatVector.zero(S), c91 = FloatVector.zero(S),
-                c100 = FloatVector.zero(S), c101 = FloatVector.zero(S),
-                c110 = FloatVector.zero(S), c111 = FloatVector.zero(S);
-        FloatVector a_;
-        int r0 = a0 + 0 * lda;
-        int r1 = a0 + 1 * lda;
-        int r2 = a0 + 2 * lda;
-        int r3 = a0 + 3 * lda;
-        int r4 = a0 + 4 * lda;
-        int r5 = a0 + 5 * lda;
-        int r6 = a0 + 6 * lda;
-        int r7 = a0 + 7 * lda;
-        int r8 = a0 + 8 * lda;
-        int r9 = a0 + 9 * lda;
-        int r10 = a0 + 10 * lda;
-        int r11 = a0 + 11 * lda;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            a_ = FloatVector.broadcast(S, a[r0 + p]);
-            c00 = b0.fma(a_, c00);
-            c01 = b1.fma(a_, c01);
-            a_ = FloatVector.broadcast(S, a[r1 + p]);
-            c10 = b0.fma(a_, c10);
-            c11 = b1.fma(a_, c11);
-            a_ = FloatVector.broadcast(S, a[r2 + p]);
-            c20 = b0.fma(a_, c20);
-            c21 = b1.fma(a_, c21);
-            a_ = FloatVector.broadcast(S, a[r3 + p]);
-            c30 = b0.fma(a_, c30);
-            c31 = b1.fma(a_, c31);
-            a_ = FloatVector.broadcast(S, a[r4 + p]);
-            c40 = b0.fma(a_, c40);
-            c41 = b1.fma(a_, c41);
-            a_ = FloatVector.broadcast(S, a[r5 + p]);
-            c50 = b0.fma(a_, c50);
-            c51 = b1.fma(a_, c51);
-            a_ = FloatVector.broadcast(S, a[r6 + p]);
-            c60 = b0.fma(a_, c60);
-            c61 = b1.fma(a_, c61);
-            a_ = FloatVector.broadcast(S, a[r7 + p]);
-            c70 = b0.fma(a_, c70);
-            c71 = b1.fma(a_, c71);
-            a_ = FloatVector.broadcast(S, a[r8 + p]);
-            c80 = b0.fma(a_, c80);
-            c81 = b1.fma(a_, c81);
-            a_ = FloatVector.broadcast(S, a[r9 + p]);
-            c90 = b0.fma(a_, c90);
-            c91 = b1.fma(a_, c91);
-            a_ = FloatVector.broadcast(S, a[r10 + p]);
-            c100 = b0.fma(a_, c100);
-            c101 = b1.fma(a_, c101);
-            a_ = FloatVector.broadcast(S, a[r11 + p]);
-            c110 = b0.fma(a_, c110);
-            c111 = b1.fma(a_, c111);
-            bi += NR;
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, 2 * L);
-        c11.intoArray(tile, 3 * L);
-        c20.intoArray(tile, 4 * L);
-        c21.intoArray(tile, 5 * L);
-        c30.intoArray(tile, 6 * L);
-        c31.intoArray(tile, 7 * L);
-        c40.intoArray(tile, 8 * L);
-        c41.intoArray(tile, 9 * L);
-        c50.intoArray(tile, 10 * L);
-        c51.intoArray(tile, 11 * L);
-        c60.intoArray(tile, 12 * L);
-        c61.intoArray(tile, 13 * L);
-        c70.intoArray(tile, 14 * L);
-        c71.intoArray(tile, 15 * L);
-        c80.intoArray(tile, 16 * L);
-        c81.intoArray(tile, 17 * L);
-        c90.intoArray(tile, 18 * L);
-        c91.intoArray(tile, 19 * L);
-        c100.intoArray(tile, 20 * L);
-        c101.intoArray(tile, 21 * L);
-        c110.intoArray(tile, 22 * L);
-        c111.intoArray(tile, 23 * L);
-        writeTile(tile, c, ci, ldc, alpha, store, MR, nr);
-    }
-
-    /** The 6-row form of {@link #kernelDirect} for machines with 16 vector registers (AVX2, SSE). */
-    static void kernelDirect6(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
-                             boolean store, int nr, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
-                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
-                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
-                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S),
-                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
-                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector a_;
-        int r0 = a0 + 0 * lda;
-        int r1 = a0 + 1 * lda;
-        int r2 = a0 + 2 * lda;
-        int r3 = a0 + 3 * lda;
-        int r4 = a0 + 4 * lda;
-        int r5 = a0 + 5 * lda;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            a_ = FloatVector.broadcast(S, a[r0 + p]);
-            c00 = b0.fma(a_, c00);
-            c01 = b1.fma(a_, c01);
-            a_ = FloatVector.broadcast(S, a[r1 + p]);
-            c10 = b0.fma(a_, c10);
-            c11 = b1.fma(a_, c11);
-            a_ = FloatVector.broadcast(S, a[r2 + p]);
-            c20 = b0.fma(a_, c20);
-            c21 = b1.fma(a_, c21);
-            a_ = FloatVector.broadcast(S, a[r3 + p]);
-            c30 = b0.fma(a_, c30);
-            c31 = b1.fma(a_, c31);
-            a_ = FloatVector.broadcast(S, a[r4 + p]);
-            c40 = b0.fma(a_, c40);
-            c41 = b1.fma(a_, c41);
-            a_ = FloatVector.broadcast(S, a[r5 + p]);
-            c50 = b0.fma(a_, c50);
-            c51 = b1.fma(a_, c51);
-            bi += NR;
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, 2 * L);
-        c11.intoArray(tile, 3 * L);
-        c20.intoArray(tile, 4 * L);
-        c21.intoArray(tile, 5 * L);
-        c30.intoArray(tile, 6 * L);
-        c31.intoArray(tile, 7 * L);
-        c40.intoArray(tile, 8 * L);
-        c41.intoArray(tile, 9 * L);
-        c50.intoArray(tile, 10 * L);
-        c51.intoArray(tile, 11 * L);
-        writeTile(tile, c, ci, ldc, alpha, store, MR, nr);
     }
 
     /**

@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * GEMM against a float64 reference: odd shapes that leave tails in every blocking dimension
- * (MR = 12, NR = 32, KC = 256, MC = 192), all four transpose cases, batches with broadcast
- * operands, and alpha/beta; on one thread and on two.
+ * (tiles of 8×48 on AVX-512, 6×16 on AVX2, 8×12 on NEON; KC = 256, MC = 192), single-row,
+ * single-column and narrow (computed transposed) products, all four transpose cases, batches with
+ * broadcast operands, and alpha/beta; on one thread and on two.
  */
 class GemmTest {
     static CpuBackend one, two;
@@ -37,7 +38,9 @@ class GemmTest {
     static Stream<Arguments> cases() {
         int[][] shapes = {
                 {1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {13, 129, 300}, {200, 37, 513}, {257, 97, 64}, {49, 49, 32}, {12, 32, 256},
-                {385, 70, 31}, {16, 16, 16}, {20, 33, 9}};
+                {385, 70, 31}, {16, 16, 16}, {20, 33, 9},
+                {100, 96, 40}, {72, 144, 300}, {130, 128, 70}, {300, 1, 70}, {1, 300, 70}, {1, 1, 20000}, {5000, 1, 9},
+                {150, 16, 300}, {200, 5, 70}, {97, 23, 600}};
         List<Arguments> out = new ArrayList<>();
         int seed = 0;
         for (int[] s : shapes) {
@@ -50,7 +53,10 @@ class GemmTest {
         out.add(Arguments.of(37, 41, 300, true, false, 3, 0.5f, 1f, seed++)); // accumulate
         out.add(Arguments.of(30, 70, 300, false, false, 1, 0.5f, 0f, seed++)); // overwrite, scaled, two K blocks
         out.add(Arguments.of(65, 33, 129, false, true, 2, -2f, 0.25f, seed++));
-        out.add(Arguments.of(3, 5, 7, false, false, 4, 1f, 0.5f, seed));
+        out.add(Arguments.of(3, 5, 7, false, false, 4, 1f, 0.5f, seed++));
+        out.add(Arguments.of(1, 700, 90, false, true, 2, 0.5f, 1f, seed++)); // one row, accumulate
+        out.add(Arguments.of(700, 1, 90, true, false, 2, -1f, 0.5f, seed++));   // one column, scaled
+        out.add(Arguments.of(300, 12, 100, false, true, 2, 0.5f, -0.5f, seed));  // narrow, accumulate
         return out.stream();
     }
 
