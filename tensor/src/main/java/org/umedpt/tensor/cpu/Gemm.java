@@ -47,6 +47,11 @@ final class Gemm {
     static final long SMALL = 24L * 24 * 24;
     /** From this many packed B floats per block, packing is split across threads even with few panels. */
     static final long PARALLEL_PACK_MIN = 1 << 13;
+    /**
+     * Up to this many columns of C, row-major A is read in place rather than packed: a packed A panel
+     * is reused once per B panel, so with few panels packing does not pay.
+     */
+    static final int DIRECT_A_MAX_N = 192;
 
     private Gemm() {}
 
@@ -138,15 +143,25 @@ final class Gemm {
         float[] tile = w.tile;
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
-            packA(a, aOff, lda, transA, ic, mc, pc, kc, ap);
+            // With few columns, row-major A is read in place by whole MR-row panels (see
+            // DIRECT_A_MAX_N); a partial last panel, a transposed A, or a wide C packs.
+            int full = transA || ldc > DIRECT_A_MAX_N ? 0 : mc / MR * MR;
+            if (full < mc) packA(a, aOff, lda, transA, ic + full, mc - full, pc, kc, ap);
             for (int jp = p0; jp < p1; jp++) {
                 int nr = Math.min(NR, nc - jp * NR);
                 int bi = jp * NR * kc;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int mr = Math.min(MR, mc - ir);
                     int ci = cOff + (ic + ir) * ldc + jc + jp * NR;
-                    if (WIDE_FILE) kernel8x3(kc, ap, ir * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
-                    else kernel6x2(kc, ap, ir * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                    if (ir < full) {
+                        int a0 = aOff + (ic + ir) * lda + pc;
+                        if (WIDE_FILE) kernelDirect8x3(kc, a, a0, lda, bp, bi, c, ci, ldc, alpha, store, nr, tile);
+                        else kernelDirect6x2(kc, a, a0, lda, bp, bi, c, ci, ldc, alpha, store, nr, tile);
+                    } else if (WIDE_FILE) {
+                        kernel8x3(kc, ap, (ir - full) * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                    } else {
+                        kernel6x2(kc, ap, (ir - full) * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                    }
                 }
             }
         }
@@ -426,6 +441,149 @@ final class Gemm {
         c5_0.intoArray(tile, 10 * L);
         c5_1.intoArray(tile, 11 * L);
         writeTile(tile, c, ci, ldc, alpha, store, mr, nr);
+    }
+
+    /**
+     * {@link #kernel8x3} reading a row-major A in place (rows a0, a0 + lda, …, MR of them; columns
+     * [p, p + kc)) instead of a packed panel. With few columns of C each packed A element would serve
+     * only a few panels, and packing (a scalar transpose) would cost a third of the multiply.
+     */
+    static void kernelDirect8x3(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
+            boolean store, int nr, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
+        FloatVector x;
+        int r0 = a0 + 0 * lda;
+        int r1 = a0 + 1 * lda;
+        int r2 = a0 + 2 * lda;
+        int r3 = a0 + 3 * lda;
+        int r4 = a0 + 4 * lda;
+        int r5 = a0 + 5 * lda;
+        int r6 = a0 + 6 * lda;
+        int r7 = a0 + 7 * lda;
+        for (int p = 0; p < kc; p++) {
+            int pb = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+            FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, pb + 2 * L);
+            x = FloatVector.broadcast(S, a[r0 + p]);
+            c0_0 = b0.fma(x, c0_0);
+            c0_1 = b1.fma(x, c0_1);
+            c0_2 = b2.fma(x, c0_2);
+            x = FloatVector.broadcast(S, a[r1 + p]);
+            c1_0 = b0.fma(x, c1_0);
+            c1_1 = b1.fma(x, c1_1);
+            c1_2 = b2.fma(x, c1_2);
+            x = FloatVector.broadcast(S, a[r2 + p]);
+            c2_0 = b0.fma(x, c2_0);
+            c2_1 = b1.fma(x, c2_1);
+            c2_2 = b2.fma(x, c2_2);
+            x = FloatVector.broadcast(S, a[r3 + p]);
+            c3_0 = b0.fma(x, c3_0);
+            c3_1 = b1.fma(x, c3_1);
+            c3_2 = b2.fma(x, c3_2);
+            x = FloatVector.broadcast(S, a[r4 + p]);
+            c4_0 = b0.fma(x, c4_0);
+            c4_1 = b1.fma(x, c4_1);
+            c4_2 = b2.fma(x, c4_2);
+            x = FloatVector.broadcast(S, a[r5 + p]);
+            c5_0 = b0.fma(x, c5_0);
+            c5_1 = b1.fma(x, c5_1);
+            c5_2 = b2.fma(x, c5_2);
+            x = FloatVector.broadcast(S, a[r6 + p]);
+            c6_0 = b0.fma(x, c6_0);
+            c6_1 = b1.fma(x, c6_1);
+            c6_2 = b2.fma(x, c6_2);
+            x = FloatVector.broadcast(S, a[r7 + p]);
+            c7_0 = b0.fma(x, c7_0);
+            c7_1 = b1.fma(x, c7_1);
+            c7_2 = b2.fma(x, c7_2);
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c0_2.intoArray(tile, 2 * L);
+        c1_0.intoArray(tile, 3 * L);
+        c1_1.intoArray(tile, 4 * L);
+        c1_2.intoArray(tile, 5 * L);
+        c2_0.intoArray(tile, 6 * L);
+        c2_1.intoArray(tile, 7 * L);
+        c2_2.intoArray(tile, 8 * L);
+        c3_0.intoArray(tile, 9 * L);
+        c3_1.intoArray(tile, 10 * L);
+        c3_2.intoArray(tile, 11 * L);
+        c4_0.intoArray(tile, 12 * L);
+        c4_1.intoArray(tile, 13 * L);
+        c4_2.intoArray(tile, 14 * L);
+        c5_0.intoArray(tile, 15 * L);
+        c5_1.intoArray(tile, 16 * L);
+        c5_2.intoArray(tile, 17 * L);
+        c6_0.intoArray(tile, 18 * L);
+        c6_1.intoArray(tile, 19 * L);
+        c6_2.intoArray(tile, 20 * L);
+        c7_0.intoArray(tile, 21 * L);
+        c7_1.intoArray(tile, 22 * L);
+        c7_2.intoArray(tile, 23 * L);
+        writeTile(tile, c, ci, ldc, alpha, store, MR, nr);
+    }
+
+    /** {@link #kernelDirect8x3}'s 6×2L form, for machines with 16 vector registers (AVX2, SSE). */
+    static void kernelDirect6x2(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
+            boolean store, int nr, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector x;
+        int r0 = a0 + 0 * lda;
+        int r1 = a0 + 1 * lda;
+        int r2 = a0 + 2 * lda;
+        int r3 = a0 + 3 * lda;
+        int r4 = a0 + 4 * lda;
+        int r5 = a0 + 5 * lda;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            x = FloatVector.broadcast(S, a[r0 + p]);
+            c0_0 = b0.fma(x, c0_0);
+            c0_1 = b1.fma(x, c0_1);
+            x = FloatVector.broadcast(S, a[r1 + p]);
+            c1_0 = b0.fma(x, c1_0);
+            c1_1 = b1.fma(x, c1_1);
+            x = FloatVector.broadcast(S, a[r2 + p]);
+            c2_0 = b0.fma(x, c2_0);
+            c2_1 = b1.fma(x, c2_1);
+            x = FloatVector.broadcast(S, a[r3 + p]);
+            c3_0 = b0.fma(x, c3_0);
+            c3_1 = b1.fma(x, c3_1);
+            x = FloatVector.broadcast(S, a[r4 + p]);
+            c4_0 = b0.fma(x, c4_0);
+            c4_1 = b1.fma(x, c4_1);
+            x = FloatVector.broadcast(S, a[r5 + p]);
+            c5_0 = b0.fma(x, c5_0);
+            c5_1 = b1.fma(x, c5_1);
+            bi += NR;
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c1_0.intoArray(tile, 2 * L);
+        c1_1.intoArray(tile, 3 * L);
+        c2_0.intoArray(tile, 4 * L);
+        c2_1.intoArray(tile, 5 * L);
+        c3_0.intoArray(tile, 6 * L);
+        c3_1.intoArray(tile, 7 * L);
+        c4_0.intoArray(tile, 8 * L);
+        c4_1.intoArray(tile, 9 * L);
+        c5_0.intoArray(tile, 10 * L);
+        c5_1.intoArray(tile, 11 * L);
+        writeTile(tile, c, ci, ldc, alpha, store, MR, nr);
     }
 
     /**
