@@ -126,8 +126,8 @@ final class WindowAttentionCpu {
                     int pi = p0 + i * n;
                     scoresRow(pd, pi, qs, qa + i * qld, kt, n, hd, s, bd, b0 + i * n, md, m0 + i * n);
                     softmaxRow(pd, pi, n);
-                    accumulateRow(od, oo + (w * n + i) * c + h * hd, pd, pi, 1, qd, q0 + 2 * c, ld, n, hd, 1f, false);
                 }
+                accumulateRows(od, oo + w * n * c + h * hd, c, pd, p0, n, 1, qd, q0 + 2 * c, ld, n, hd, 1f, false);
             }
         });
     }
@@ -159,13 +159,10 @@ final class WindowAttentionCpu {
                 int d0 = dqo + w * n * ld + h * hd;
                 if (td == null) {
                     if (dqd == null) continue;
-                    for (int j = 0; j < n; j++) { // dV[j] += Σ_i P[i, j]·dO[i];  dK[j] += scale·Σ_i dS[i, j]·Q[i]
-                        accumulateRow(dqd, d0 + 2 * c + j * ld, pd, p0 + j, n, gd, g0, c, n, hd, 1f, true);
-                        accumulateRow(dqd, d0 + c + j * ld, sd, s0 + j, n, qd, q0, ld, n, hd, scale, true);
-                    }
-                    for (int i = 0; i < n; i++) { // dQ[i] += scale·Σ_j dS[i, j]·K[j]
-                        accumulateRow(dqd, d0 + i * ld, sd, s0 + i * n, 1, qd, q0 + c, ld, n, hd, scale, true);
-                    }
+                    // dV[j] += Σ_i P[i, j]·dO[i];  dK[j] += scale·Σ_i dS[i, j]·Q[i];  dQ[i] += scale·Σ_j dS[i, j]·K[j]
+                    accumulateRows(dqd, d0 + 2 * c, ld, pd, p0, 1, n, gd, g0, c, n, hd, 1f, true);
+                    accumulateRows(dqd, d0 + c, ld, sd, s0, 1, n, qd, q0, ld, n, hd, scale, true);
+                    accumulateRows(dqd, d0, ld, sd, s0, n, 1, qd, q0 + c, ld, n, hd, scale, true);
                     continue;
                 }
                 float t = td[to0 + h];
@@ -182,8 +179,8 @@ final class WindowAttentionCpu {
                 }
                 if (dTau != null) tt[item] = tauTerm;
                 if (dqd == null) continue;
-                for (int j = 0; j < n; j++) { // dV[j] += Σ_i P[i, j]·dO[i];  H[j] = Σ_i dS[i, j]·Q̂[i] → dK[j]
-                    accumulateRow(dqd, d0 + 2 * c + j * ld, pd, p0 + j, n, gd, g0, c, n, hd, 1f, true);
+                accumulateRows(dqd, d0 + 2 * c, ld, pd, p0, 1, n, gd, g0, c, n, hd, 1f, true); // dV[j] += Σ_i P[i, j]·dO[i]
+                for (int j = 0; j < n; j++) { // H[j] = Σ_i dS[i, j]·Q̂[i] → dK[j]
                     accumulateRow(gr, 0, sd, s0 + j, n, qh, 0, hd, n, hd, 1f, false);
                     normBackwardRow(dqd, d0 + c + j * ld, gr, kh, j * hd, rn[n + j], t, hd);
                 }
@@ -333,7 +330,55 @@ final class WindowAttentionCpu {
             if (accumulate) acc = acc.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, out, oi + d));
             acc.intoArray(out, oi + d);
         }
-        for (; d < hd; d++) {
+        accumulateTail(out, oi, a, ai, as, x, x0, ldx, n, d, hd, alpha, accumulate);
+    }
+
+    /**
+     * accumulateRow for the n rows out[oi + r·ldo, +hd), row r's left factor starting at a[ai + r·ars]
+     * with stride {@code as}: four rows at a time, so four independent fma chains share each load of
+     * x (one row alone is one chain, bound by the fma latency). Each row sums in the same order as
+     * accumulateRow, so the results are the same to the bit.
+     */
+    private static void accumulateRows(float[] out, int oi, int ldo, float[] a, int ai, int ars, int as, float[] x, int x0, int ldx,
+                                       int n, int hd, float alpha, boolean accumulate) {
+        int r = 0;
+        int vhd = hd / L * L;
+        for (; r + 4 <= n && vhd > 0; r += 4) {
+            int a0 = ai + r * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+            int o0 = oi + r * ldo;
+            for (int d = 0; d < vhd; d += L) {
+                FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+                for (int t = 0; t < n; t++) {
+                    FloatVector xv = FloatVector.fromArray(S, x, x0 + t * ldx + d);
+                    int at = t * as;
+                    s0 = xv.fma(FloatVector.broadcast(S, a[a0 + at]), s0);
+                    s1 = xv.fma(FloatVector.broadcast(S, a[a1 + at]), s1);
+                    s2 = xv.fma(FloatVector.broadcast(S, a[a2 + at]), s2);
+                    s3 = xv.fma(FloatVector.broadcast(S, a[a3 + at]), s3);
+                }
+                if (accumulate) {
+                    FloatVector al = FloatVector.broadcast(S, alpha);
+                    s0 = s0.fma(al, FloatVector.fromArray(S, out, o0 + d));
+                    s1 = s1.fma(al, FloatVector.fromArray(S, out, o0 + ldo + d));
+                    s2 = s2.fma(al, FloatVector.fromArray(S, out, o0 + 2 * ldo + d));
+                    s3 = s3.fma(al, FloatVector.fromArray(S, out, o0 + 3 * ldo + d));
+                }
+                s0.intoArray(out, o0 + d);
+                s1.intoArray(out, o0 + ldo + d);
+                s2.intoArray(out, o0 + 2 * ldo + d);
+                s3.intoArray(out, o0 + 3 * ldo + d);
+            }
+            if (vhd < hd) {
+                for (int q = 0; q < 4; q++) accumulateTail(out, o0 + q * ldo, a, ai + (r + q) * ars, as, x, x0, ldx, n, vhd, hd, alpha, accumulate);
+            }
+        }
+        for (; r < n; r++) accumulateRow(out, oi + r * ldo, a, ai + r * ars, as, x, x0, ldx, n, hd, alpha, accumulate);
+    }
+
+    /** accumulateRow's scalar columns [d0, hd). */
+    private static void accumulateTail(float[] out, int oi, float[] a, int ai, int as, float[] x, int x0, int ldx, int n, int d0, int hd,
+                                       float alpha, boolean accumulate) {
+        for (int d = d0; d < hd; d++) {
             float acc = 0f;
             for (int t = 0; t < n; t++) acc = Math.fma(x[x0 + t * ldx + d], a[ai + t * as], acc);
             out[oi + d] = accumulate ? Math.fma(acc, alpha, out[oi + d]) : acc;
