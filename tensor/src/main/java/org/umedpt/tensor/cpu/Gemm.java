@@ -139,62 +139,69 @@ final class Gemm {
     /** C rows [r0, r1) × B panels [p0, p1) of the current (jc, pc) block. */
     private static void block(Workspace w, float[] a, int aOff, int lda, boolean transA, float[] bp, float[] c, int cOff, int ldc,
                               float alpha, boolean store, int pc, int kc, int jc, int nc, int r0, int r1, int p0, int p1) {
-        float[] ap = w.ap(((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * kc + A_MOVE); // slack: see packA
+        float[] ap = w.ap(((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * kc + A_MOVE); // slack: see packTransposedA
         float[] tile = w.tile;
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
-            // With few columns, row-major A is read in place by whole MR-row panels (see
-            // DIRECT_A_MAX_N); a partial last panel, a transposed A, or a wide C packs.
+            // A row-major A goes to the kernels that read rows: in place by whole MR-row panels where
+            // C is narrow (see DIRECT_A_MAX_N), else (and for a partial last panel) copied row by row
+            // into contiguous panels. A transposed A is packed p-major for the panel kernels.
             int full = transA || ldc > DIRECT_A_MAX_N ? 0 : mc / MR * MR;
-            if (full < mc) packA(a, aOff, lda, transA, ic + full, mc - full, pc, kc, ap);
+            if (transA) packTransposedA(a, aOff, lda, ic, mc, pc, kc, ap);
+            else if (full < mc) copyRowsA(a, aOff, lda, ic + full, mc - full, pc, kc, ap);
             for (int jp = p0; jp < p1; jp++) {
                 int nr = Math.min(NR, nc - jp * NR);
                 int bi = jp * NR * kc;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int mr = Math.min(MR, mc - ir);
                     int ci = cOff + (ic + ir) * ldc + jc + jp * NR;
-                    if (ir < full) {
-                        int a0 = aOff + (ic + ir) * lda + pc;
-                        if (WIDE_FILE) kernelDirect8x3(kc, a, a0, lda, bp, bi, c, ci, ldc, alpha, store, nr, tile);
-                        else kernelDirect6x2(kc, a, a0, lda, bp, bi, c, ci, ldc, alpha, store, nr, tile);
-                    } else if (WIDE_FILE) {
-                        kernel8x3(kc, ap, (ir - full) * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                    if (transA) {
+                        if (WIDE_FILE) kernel8x3(kc, ap, ir * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                        else kernel6x2(kc, ap, ir * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
                     } else {
-                        kernel6x2(kc, ap, (ir - full) * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                        float[] rows = ir < full ? a : ap;
+                        int a0 = ir < full ? aOff + (ic + ir) * lda + pc : (ir - full) * kc, ld = ir < full ? lda : kc;
+                        if (WIDE_FILE) kernelDirect8x3(kc, rows, a0, ld, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                        else kernelDirect6x2(kc, rows, a0, ld, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
                     }
                 }
             }
         }
     }
 
-    /** Packs op(A)[i0 : i0+mc, pc : pc+kc] into MR-row panels, p-major inside a panel; pads rows with 0. */
-    static void packA(float[] a, int aOff, int lda, boolean transA, int i0, int mc, int pc, int kc, float[] ap) {
+    /** Packs op(A)[i0 : i0+mc, pc : pc+kc] of a transposed A into MR-row panels, p-major inside a panel; pads rows with 0. */
+    static void packTransposedA(float[] a, int aOff, int lda, int i0, int mc, int pc, int kc, float[] ap) {
         int idx = 0;
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            if (transA) { // op(A)[i][p] = A[p][i]: MR contiguous floats per p
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + i0 + ir;
-                    if (mr == MR && src + A_MOVE <= a.length) {
-                        // whole-vector moves (a short copy loop costs ~2 cycles an element); lanes
-                        // past the panel row are overwritten by the next row or land in ap's slack
-                        for (int v = 0; v < A_MOVE; v += L) FloatVector.fromArray(S, a, src + v).intoArray(ap, idx + v);
-                    } else {
-                        for (int r = 0; r < mr; r++) ap[idx + r] = a[src + r];
-                        for (int r = mr; r < MR; r++) ap[idx + r] = 0f;
-                    }
-                    idx += MR;
+            for (int p = 0; p < kc; p++) { // op(A)[i][p] = A[p][i]: MR contiguous floats per p
+                int src = aOff + (pc + p) * lda + i0 + ir;
+                if (mr == MR && src + A_MOVE <= a.length) {
+                    // whole-vector moves (a short copy loop costs ~2 cycles an element); lanes
+                    // past the panel row are overwritten by the next row or land in ap's slack
+                    for (int v = 0; v < A_MOVE; v += L) FloatVector.fromArray(S, a, src + v).intoArray(ap, idx + v);
+                } else {
+                    for (int r = 0; r < mr; r++) ap[idx + r] = a[src + r];
+                    for (int r = mr; r < MR; r++) ap[idx + r] = 0f;
                 }
-            } else {
-                for (int r = 0; r < MR; r++) {
-                    if (r < mr) {
-                        int src = aOff + (i0 + ir + r) * lda + pc;
-                        for (int p = 0; p < kc; p++) ap[idx + p * MR + r] = a[src + p];
-                    } else {
-                        for (int p = 0; p < kc; p++) ap[idx + p * MR + r] = 0f;
-                    }
-                }
-                idx += MR * kc;
+                idx += MR;
+            }
+        }
+    }
+
+    /**
+     * Copies rows [i0, i0+mc), columns [pc, pc+kc) of a row-major A into MR-row panels of rows kc
+     * apart; pads a partial panel with zero rows. A copy, not a transpose: the row-reading kernels
+     * take their broadcasts from MR rows, so a p-major panel would cost one scalar move an element
+     * (6.5 % of a swin_t step went to that transpose).
+     */
+    static void copyRowsA(float[] a, int aOff, int lda, int i0, int mc, int pc, int kc, float[] ap) {
+        int idx = 0;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            for (int r = 0; r < MR; r++, idx += kc) {
+                if (r < mr) System.arraycopy(a, aOff + (i0 + ir + r) * lda + pc, ap, idx, kc);
+                else java.util.Arrays.fill(ap, idx, idx + kc, 0f);
             }
         }
     }
@@ -444,12 +451,12 @@ final class Gemm {
     }
 
     /**
-     * {@link #kernel8x3} reading a row-major A in place (rows a0, a0 + lda, …, MR of them; columns
-     * [p, p + kc)) instead of a packed panel. With few columns of C each packed A element would serve
-     * only a few panels, and packing (a scalar transpose) would cost a third of the multiply.
+     * {@link #kernel8x3} taking A by rows (rows a0, a0 + lda, …, MR of them; columns [p, p + kc)):
+     * a row-major A in place, or the row panels of {@link #copyRowsA}. Rows ≥ mr are computed and
+     * not written.
      */
     static void kernelDirect8x3(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
-            boolean store, int nr, float[] tile) {
+            boolean store, int mr, int nr, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
@@ -529,12 +536,12 @@ final class Gemm {
         c7_0.intoArray(tile, 21 * L);
         c7_1.intoArray(tile, 22 * L);
         c7_2.intoArray(tile, 23 * L);
-        writeTile(tile, c, ci, ldc, alpha, store, MR, nr);
+        writeTile(tile, c, ci, ldc, alpha, store, mr, nr);
     }
 
     /** {@link #kernelDirect8x3}'s 6×2L form, for machines with 16 vector registers (AVX2, SSE). */
     static void kernelDirect6x2(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
-            boolean store, int nr, float[] tile) {
+            boolean store, int mr, int nr, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -583,7 +590,7 @@ final class Gemm {
         c4_1.intoArray(tile, 9 * L);
         c5_0.intoArray(tile, 10 * L);
         c5_1.intoArray(tile, 11 * L);
-        writeTile(tile, c, ci, ldc, alpha, store, MR, nr);
+        writeTile(tile, c, ci, ldc, alpha, store, mr, nr);
     }
 
     /**
