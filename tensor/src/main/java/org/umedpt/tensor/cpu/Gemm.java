@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * many rows is computed transposed ({@link #narrow}); products too small to pack go through
  * {@link #small}. Tests check every path against a float64 reference. Measured numbers and the peer
  * comparison are in {@code bench/RESULTS.md}; background in {@code ../shared/notes/cpu-gemm.md}
- * (KC = 256, -XX:-TieredCompilation).
+ * (-XX:-TieredCompilation).
  *
  * <p>C is row-major (m, n) with leading dimension n; A is (m, k) or, transposed, stored (k, m);
  * B is (k, n) or, transposed, stored (n, k).
@@ -40,6 +40,13 @@ final class Gemm {
     /** Floats moved per packed row of a transposed A: MR rounded up to whole vectors. */
     private static final int A_MOVE = (MR + L - 1) / L * L;
     static final int KC = 256;
+    /**
+     * From this many floats of C (1.5 MiB, beyond L2), the K blocks are twice as deep: each K block
+     * reads and writes all of C once, and a C that streams from L3 or memory costs ~8 bytes a
+     * multiply-add column per block (measured, Zen 4, 1 thread: 1568×384·384×1536 77 → 88 GFLOP/s,
+     * 1024³ 85 → 93; with C in cache the shallower blocks stay ahead, 192×6272·6272×48 71 against 48).
+     */
+    static final long DEEP_BLOCKS_MIN_C = 3L << 17;
     static final int MC = 192;
     /** Columns of B per packed block: whole panels. */
     static final int NC = 2048 / NR * NR;
@@ -106,11 +113,12 @@ final class Gemm {
         final boolean overwrite = beta == 0f;
         int threads = par == null ? 1 : par.threads();
         int lda = transA ? m : k, ldb = transB ? k : n;
+        final int kcMax = (long) m * n >= DEEP_BLOCKS_MIN_C ? 2 * KC : KC;
         for (int jc = 0; jc < n; jc += NC) {
             final int nc = Math.min(NC, n - jc), jcf = jc;
             final int panels = (nc + NR - 1) / NR;
-            for (int pc = 0; pc < k; pc += KC) {
-                final int kc = Math.min(KC, k - pc), pcf = pc;
+            for (int pc = 0; pc < k; pc += kcMax) {
+                final int kc = Math.min(kcMax, k - pc), pcf = pc;
                 final boolean store = overwrite && pc == 0;
                 final float[] bp = ws[self].bp(panels * NR * kc);
                 if (threads > 1 && panels >= 2 * threads) {

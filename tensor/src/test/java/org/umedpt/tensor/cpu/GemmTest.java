@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * GEMM against a float64 reference: odd shapes that leave tails in every blocking dimension
- * (tiles of 8×48 on AVX-512, 6×16 on AVX2, 8×12 on NEON; KC = 256, MC = 192), single-row,
+ * (tiles of 8×48 on AVX-512, 6×16 on AVX2, 8×12 on NEON; KC = 256, or 512 for a large C; MC = 192), single-row,
  * single-column and narrow (computed transposed) products, all four transpose cases, batches with
  * broadcast operands, and alpha/beta; on one thread and on two.
  */
@@ -56,7 +56,9 @@ class GemmTest {
         out.add(Arguments.of(3, 5, 7, false, false, 4, 1f, 0.5f, seed++));
         out.add(Arguments.of(1, 700, 90, false, true, 2, 0.5f, 1f, seed++)); // one row, accumulate
         out.add(Arguments.of(700, 1, 90, true, false, 2, -1f, 0.5f, seed++));   // one column, scaled
-        out.add(Arguments.of(300, 12, 100, false, true, 2, 0.5f, -0.5f, seed));  // narrow, accumulate
+        out.add(Arguments.of(300, 12, 100, false, true, 2, 0.5f, -0.5f, seed++));  // narrow, accumulate
+        out.add(Arguments.of(700, 600, 530, false, true, 1, 1f, 0f, seed++));    // a C beyond L2: deep K blocks and a tail
+        out.add(Arguments.of(700, 600, 530, true, false, 1, 0.5f, 1f, seed));
         return out.stream();
     }
 
