@@ -45,6 +45,16 @@ public interface Backend extends AutoCloseable {
     void gemm(Tensor c, Tensor a, Tensor b, int batch, int m, int n, int k, boolean transA, boolean transB,
               float alpha, float beta, long strideA, long strideB, long strideC);
 
+    /**
+     * The fully connected layer's product: {@code C = op(A)·op(B) + bias}, C (m, n), bias (n) added to
+     * every row (or null). A backend may add the bias as the product's tiles are written instead of
+     * in a second pass over C; the result equals {@code gemm} then {@code binary(ADD)}.
+     */
+    default void gemmBias(Tensor c, Tensor a, Tensor b, Tensor bias, int m, int n, int k, boolean transA, boolean transB) {
+        gemm(c, a, b, 1, m, n, k, transA, transB, 1f, 0f, 0, 0, 0);
+        if (bias != null) binary(c, BinaryOp.ADD, c, bias, n, 1, false);
+    }
+
     // ------------------------------------------------------------ elementwise
 
     /** out = f(x) (out may be x). */

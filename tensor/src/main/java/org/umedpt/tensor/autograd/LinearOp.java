@@ -1,7 +1,6 @@
 package org.umedpt.tensor.autograd;
 
 import org.umedpt.tensor.Backend;
-import org.umedpt.tensor.BinaryOp;
 import org.umedpt.tensor.Graph;
 import org.umedpt.tensor.Shape;
 import org.umedpt.tensor.Tensor;
@@ -9,8 +8,8 @@ import org.umedpt.tensor.UnaryOp;
 
 /**
  * The fully connected layer as one op: y = x·Wᵀ + b, x (..., in), W (out, in) as PyTorch stores
- * it, b (out) or null. One op (the bias added in place after the GEMM) instead of matmul + add
- * saves a full-size temporary and a node per layer.
+ * it, b (out) or null. One op (the bias added as the GEMM writes y: {@code Backend.gemmBias})
+ * instead of matmul + add saves a full-size temporary, a pass over y and a node per layer.
  *
  * <pre>
  *   dx += dy · W        dW += dyᵀ · x        db += Σ_rows dy
@@ -24,8 +23,7 @@ public final class LinearOp {
         int out = w.dim(0), in = w.dim(1), rows = x.size() / in;
         Tensor y = g.empty(shape);
         Backend be = g.backend();
-        be.gemm(y, x, w, 1, rows, out, in, false, true, 1f, 0f, 0, 0, 0);
-        if (b != null) be.binary(y, BinaryOp.ADD, y, b, out, 1, false); // in place: no temporary
+        be.gemmBias(y, x, w, b, rows, out, in, false, true); // the bias in the product's epilogue: no temporary, no second pass
         return g.record("linear", y, dy -> {
             if (x.requiresGrad()) be.gemm(g.gradFor(x), dy, w, 1, rows, in, out, false, false, 1f, 1f, 0, 0, 0);
             if (w.requiresGrad()) be.gemm(g.gradFor(w), dy, x, 1, out, in, rows, true, false, 1f, 1f, 0, 0, 0);
@@ -49,8 +47,7 @@ public final class LinearOp {
         Tensor a = g.empty(h.shape());
         be.unary(a, UnaryOp.GELU, h, 0f);
         Tensor y = g.empty(shape);
-        be.gemm(y, a, w, 1, rows, out, in, false, true, 1f, 0f, 0, 0, 0);
-        if (b != null) be.binary(y, BinaryOp.ADD, y, b, out, 1, false);
+        be.gemmBias(y, a, w, b, rows, out, in, false, true);
         g.release(a);
         return g.record("geluLinear", y, dy -> {
             Tensor act = g.empty(h.shape());

@@ -164,6 +164,12 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public void gemmBias(Tensor c, Tensor a, Tensor b, Tensor bias, int m, int n, int k, boolean transA, boolean transB) {
+        Gemm.gemm(par, gemmWork, 0, a.data(), a.offset(), transA, b.data(), b.offset(), transB, c.data(), c.offset(), m, n, k, 1f, 0f,
+                bias == null ? null : bias.data(), bias == null ? 0 : bias.offset());
+    }
+
     // ================================================================ elementwise
 
     @Override

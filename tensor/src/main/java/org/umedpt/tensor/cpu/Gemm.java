@@ -94,18 +94,31 @@ final class Gemm {
      */
     static void gemm(Parallel par, Workspace[] ws, int self, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                      float[] c, int cOff, int m, int n, int k, float alpha, float beta) {
+        gemm(par, ws, self, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, alpha, beta, null, 0);
+    }
+
+    /**
+     * {@link #gemm} plus a bias: C = alpha·op(A)·op(B) + beta·C + bias, the row vector bias[biasOff, +n)
+     * (or null) added to every row of C, in the tile write of the last K block where the product is
+     * packed (the fully connected layer's epilogue: no separate pass over C).
+     */
+    static void gemm(Parallel par, Workspace[] ws, int self, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                     float[] c, int cOff, int m, int n, int k, float alpha, float beta, float[] bias, int biasOff) {
         if (alpha == 0f || k == 0 || m == 0 || n == 0 || (long) m * n * k <= SMALL) {
             scaleC(c, cOff, m * n, beta);
             if (alpha != 0f && k > 0) small(ws[self], a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, alpha);
+            addBias(c, cOff, m, n, bias, biasOff);
             return;
         }
         if (m == 1 || n == 1) {
             scaleC(c, cOff, m * n, beta);
             vectorProduct(par, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, alpha);
+            addBias(c, cOff, m, n, bias, biasOff);
             return;
         }
         if (2 * n <= NR && m >= 2 * NR && k >= NR) {
             narrow(par, ws, self, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, alpha, beta);
+            addBias(c, cOff, m, n, bias, biasOff);
             return;
         }
         if (beta != 0f) scaleC(c, cOff, m * n, beta);
@@ -120,6 +133,8 @@ final class Gemm {
             for (int pc = 0; pc < k; pc += kcMax) {
                 final int kc = Math.min(kcMax, k - pc), pcf = pc;
                 final boolean store = overwrite && pc == 0;
+                // the bias goes in with the last K block: (Σ + b) rounds as a separate add after the product would
+                final float[] tileBias = pc + kc == k ? bias : null;
                 final float[] bp = ws[self].bp(panels * NR * kc);
                 if (threads > 1 && panels >= 2 * threads) {
                     par.forRange(panels, 1, (part, from, to) -> packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, bp, from, to, 0, kc));
@@ -131,22 +146,23 @@ final class Gemm {
                 }
                 final boolean splitRows = m >= 2 * MR * threads || panels < threads;
                 if (threads == 1) {
-                    block(ws[self], a, aOff, lda, transA, bp, c, cOff, n, alpha, store, pcf, kc, jcf, nc, 0, m, 0, panels);
+                    block(ws[self], a, aOff, lda, transA, bp, c, cOff, n, alpha, store, tileBias, biasOff, pcf, kc, jcf, nc, 0, m, 0, panels);
                 } else if (splitRows) {
                     int rowBlocks = (m + MR - 1) / MR;
                     par.forRange(rowBlocks, 1, (part, from, to) -> block(ws[part], a, aOff, lda, transA, bp, c, cOff, n, alpha,
-                            store, pcf, kc, jcf, nc, from * MR, Math.min(m, to * MR), 0, panels));
+                            store, tileBias, biasOff, pcf, kc, jcf, nc, from * MR, Math.min(m, to * MR), 0, panels));
                 } else {
                     par.forRange(panels, 1, (part, from, to) -> block(ws[part], a, aOff, lda, transA, bp, c, cOff, n, alpha,
-                            store, pcf, kc, jcf, nc, 0, m, from, to));
+                            store, tileBias, biasOff, pcf, kc, jcf, nc, 0, m, from, to));
                 }
             }
         }
     }
 
-    /** C rows [r0, r1) × B panels [p0, p1) of the current (jc, pc) block. */
+    /** C rows [r0, r1) × B panels [p0, p1) of the current (jc, pc) block; bias (or null) added to each row. */
     private static void block(Workspace w, float[] a, int aOff, int lda, boolean transA, float[] bp, float[] c, int cOff, int ldc,
-                              float alpha, boolean store, int pc, int kc, int jc, int nc, int r0, int r1, int p0, int p1) {
+                              float alpha, boolean store, float[] bias, int biasOff, int pc, int kc, int jc, int nc, int r0, int r1,
+                              int p0, int p1) {
         float[] ap = w.ap(((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * kc + A_MOVE); // slack: see packTransposedA
         float[] tile = w.tile;
         for (int ic = r0; ic < r1; ic += MC) {
@@ -164,14 +180,15 @@ final class Gemm {
                     int mr = Math.min(MR, mc - ir);
                     int ci = cOff + (ic + ir) * ldc + jc + jp * NR;
                     if (transA) {
-                        if (WIDE_FILE) kernel8x3(kc, ap, ir * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
-                        else kernel6x2(kc, ap, ir * kc, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                        if (WIDE_FILE) kernel8x3(kc, ap, ir * kc, bp, bi, tile);
+                        else kernel6x2(kc, ap, ir * kc, bp, bi, tile);
                     } else {
                         float[] rows = ir < full ? a : ap;
                         int a0 = ir < full ? aOff + (ic + ir) * lda + pc : (ir - full) * kc, ld = ir < full ? lda : kc;
-                        if (WIDE_FILE) kernelDirect8x3(kc, rows, a0, ld, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
-                        else kernelDirect6x2(kc, rows, a0, ld, bp, bi, c, ci, ldc, alpha, store, mr, nr, tile);
+                        if (WIDE_FILE) kernelDirect8x3(kc, rows, a0, ld, bp, bi, tile);
+                        else kernelDirect6x2(kc, rows, a0, ld, bp, bi, tile);
                     }
+                    writeTile(tile, c, ci, ldc, alpha, store, mr, nr, bias, biasOff + jc + jp * NR);
                 }
             }
         }
@@ -334,8 +351,7 @@ final class Gemm {
      * spilling (the 12×2L kernel this one replaced, alone with operands in L1 on Zen 4: 107 against 95
      * GFLOP/s with {@code +=}).
      */
-    static void kernel8x3(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, float alpha, boolean store,
-            int mr, int nr, float[] tile) {
+    static void kernel8x3(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
@@ -407,12 +423,10 @@ final class Gemm {
         c7_0.intoArray(tile, 21 * L);
         c7_1.intoArray(tile, 22 * L);
         c7_2.intoArray(tile, 23 * L);
-        writeTile(tile, c, ci, ldc, alpha, store, mr, nr);
     }
 
     /** {@link #kernel8x3}'s 6×2L form, for machines with 16 vector registers (AVX2, SSE). */
-    static void kernel6x2(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, float alpha, boolean store,
-            int mr, int nr, float[] tile) {
+    static void kernel6x2(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -455,7 +469,6 @@ final class Gemm {
         c4_1.intoArray(tile, 9 * L);
         c5_0.intoArray(tile, 10 * L);
         c5_1.intoArray(tile, 11 * L);
-        writeTile(tile, c, ci, ldc, alpha, store, mr, nr);
     }
 
     /**
@@ -463,8 +476,7 @@ final class Gemm {
      * a row-major A in place, or the row panels of {@link #copyRowsA}. Rows ≥ mr are computed and
      * not written.
      */
-    static void kernelDirect8x3(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
-            boolean store, int mr, int nr, float[] tile) {
+    static void kernelDirect8x3(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
@@ -544,12 +556,10 @@ final class Gemm {
         c7_0.intoArray(tile, 21 * L);
         c7_1.intoArray(tile, 22 * L);
         c7_2.intoArray(tile, 23 * L);
-        writeTile(tile, c, ci, ldc, alpha, store, mr, nr);
     }
 
     /** {@link #kernelDirect8x3}'s 6×2L form, for machines with 16 vector registers (AVX2, SSE). */
-    static void kernelDirect6x2(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] c, int ci, int ldc, float alpha,
-            boolean store, int mr, int nr, float[] tile) {
+    static void kernelDirect6x2(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -598,27 +608,46 @@ final class Gemm {
         c4_1.intoArray(tile, 9 * L);
         c5_0.intoArray(tile, 10 * L);
         c5_1.intoArray(tile, 11 * L);
-        writeTile(tile, c, ci, ldc, alpha, store, mr, nr);
     }
 
     /**
      * C[0:mr, 0:nr] += alpha · tile, or with {@code store} C[…] = alpha · tile (the first K block of
-     * a beta = 0 product, which need not read C). Whole vectors, then a scalar tail (fma, as the
+     * a beta = 0 product, which need not read C); then + bias[bi + j] unless bias is null. Whole
+     * vectors, then a scalar tail (fma, as the
      * vectors: a C element's value does not depend on where a tile's edge falls). The
      * kernels always go through the tile: a separate full-tile store branch was compiled cold when
      * edge tiles dominated early calls, and C2 then boxed every accumulator on that path (12 % of a
      * Swin step in {@code FloatVector.intoArray}).
      */
-    private static void writeTile(float[] tile, float[] c, int ci, int ldc, float alpha, boolean store, int mr, int nr) {
+    private static void writeTile(float[] tile, float[] c, int ci, int ldc, float alpha, boolean store, int mr, int nr, float[] bias,
+                                  int bi) {
         FloatVector al = FloatVector.broadcast(S, alpha);
         int vec = nr / L * L;
         for (int r = 0; r < mr; r++) {
             int row = ci + r * ldc, t = r * NR;
             for (int j = 0; j < vec; j += L) {
                 FloatVector v = FloatVector.fromArray(S, tile, t + j);
-                (store ? v.mul(al) : v.fma(al, FloatVector.fromArray(S, c, row + j))).intoArray(c, row + j);
+                v = store ? v.mul(al) : v.fma(al, FloatVector.fromArray(S, c, row + j));
+                if (bias != null) v = v.add(FloatVector.fromArray(S, bias, bi + j));
+                v.intoArray(c, row + j);
             }
-            for (int j = vec; j < nr; j++) c[row + j] = store ? alpha * tile[t + j] : Math.fma(tile[t + j], alpha, c[row + j]);
+            for (int j = vec; j < nr; j++) {
+                float v = store ? alpha * tile[t + j] : Math.fma(tile[t + j], alpha, c[row + j]);
+                c[row + j] = bias == null ? v : v + bias[bi + j];
+            }
+        }
+    }
+
+    /** C[i][j] += bias[biasOff + j] for every row (nothing when bias is null). */
+    private static void addBias(float[] c, int cOff, int m, int n, float[] bias, int biasOff) {
+        if (bias == null) return;
+        int vec = n / L * L;
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * n;
+            for (int j = 0; j < vec; j += L) {
+                FloatVector.fromArray(S, c, row + j).add(FloatVector.fromArray(S, bias, biasOff + j)).intoArray(c, row + j);
+            }
+            for (int j = vec; j < n; j++) c[row + j] += bias[biasOff + j];
         }
     }
 

@@ -98,4 +98,34 @@ class GemmTest {
             }
         }
     }
+
+    static Stream<Arguments> biasCases() {
+        int[][] shapes = {{7, 13, 5}, {200, 37, 513}, {385, 70, 31}, {150, 16, 300}, {1, 300, 70}, {300, 1, 70}, {700, 600, 530}, {100, 96, 40}};
+        List<Arguments> out = new ArrayList<>();
+        int seed = 100;
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) out.add(Arguments.of(s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, seed++));
+        }
+        return out.stream();
+    }
+
+    /** The bias epilogue equals the product followed by a separate broadcast add, to the bit, on every path. */
+    @ParameterizedTest(name = "m={0} n={1} k={2} tA={3} tB={4}")
+    @MethodSource("biasCases")
+    void biasEpilogueEqualsProductThenAdd(int m, int n, int k, boolean tA, boolean tB, int seed) {
+        Rng r = new Rng(seed);
+        Tensor a = Tensor.normal(r, 0, 1, m * k), b = Tensor.normal(r, 0, 1, k * n), bias = Tensor.normal(r, 0, 1, n);
+        for (CpuBackend be : new CpuBackend[] {one, two}) {
+            Tensor fused = Tensor.normal(r, 0, 1, m, n), twoPass = Tensor.normal(r, 0, 1, m, n); // beta 0: never read
+            be.gemmBias(fused, a, b, bias, m, n, k, tA, tB);
+            be.gemm(twoPass, a, b, 1, m, n, k, tA, tB, 1f, 0f, 0, 0, 0);
+            be.binary(twoPass, org.umedpt.tensor.BinaryOp.ADD, twoPass, bias, n, 1, false);
+            float[] f = fused.data(), t = twoPass.data();
+            for (int i = 0; i < f.length; i++) {
+                if (Float.floatToIntBits(f[i]) != Float.floatToIntBits(t[i])) {
+                    fail(String.format("threads=%d: C[%d] = %.9g fused, %.9g product then add", be.threads(), i, f[i], t[i]));
+                }
+            }
+        }
+    }
 }
