@@ -122,11 +122,10 @@ final class WindowAttentionCpu {
                     qld = hd;
                     s = td[to0 + h];
                 }
-                for (int i = 0; i < n; i++) {
-                    int pi = p0 + i * n;
-                    scoresRow(pd, pi, qs, qa + i * qld, kt, n, hd, s, bd, b0 + i * n, md, m0 + i * n);
-                    softmaxRow(pd, pi, n);
-                }
+                int i = 0;
+                for (; i + 4 <= n; i += 4) scoresRows4(pd, p0 + i * n, qs, qa + i * qld, qld, kt, n, hd, s, bd, b0 + i * n, md, m0 + i * n);
+                for (; i < n; i++) scoresRow(pd, p0 + i * n, qs, qa + i * qld, kt, n, hd, s, bd, b0 + i * n, md, m0 + i * n);
+                for (i = 0; i < n; i++) softmaxRow(pd, p0 + i * n, n);
                 accumulateRows(od, oo + w * n * c + h * hd, c, pd, p0, n, 1, qd, q0 + 2 * c, ld, n, hd, 1f, false);
             }
         });
@@ -147,14 +146,19 @@ final class WindowAttentionCpu {
         float[] tt = tauTerms;
         par.forRange(windows * heads, 1, (part, from, to) -> {
             Workspace ws = work[part];
-            float[] vt = ws.t(hd * n), dp = ws.row(Math.max(n, hd));
+            float[] vt = ws.t(hd * n), dp = ws.row(Math.max(4 * n, hd));
             for (int item = from; item < to; item++) {
                 int w = item / heads, h = item % heads;
                 int q0 = qo + w * n * ld + h * hd, g0 = go + w * n * c + h * hd, p0 = po + item * nn, s0 = so + item * nn;
                 transpose(vt, qd, q0 + 2 * c, ld, n, hd);
-                for (int i = 0; i < n; i++) {
-                    dpRow(dp, gd, g0 + i * c, vt, n, hd);
-                    dsRow(sd, s0 + i * n, pd, p0 + i * n, dp, n);
+                int row = 0;
+                for (; row + 4 <= n; row += 4) {
+                    dpRows4(dp, gd, g0 + row * c, c, vt, n, hd);
+                    for (int r = 0; r < 4; r++) dsRow(sd, s0 + (row + r) * n, pd, p0 + (row + r) * n, dp, r * n, n);
+                }
+                for (; row < n; row++) {
+                    dpRow(dp, gd, g0 + row * c, vt, n, hd);
+                    dsRow(sd, s0 + row * n, pd, p0 + row * n, dp, 0, n);
                 }
                 int d0 = dqo + w * n * ld + h * hd;
                 if (td == null) {
@@ -277,6 +281,46 @@ final class WindowAttentionCpu {
         }
     }
 
+    /**
+     * scoresRow for the four rows pi + r·n, q rows qi + r·qld (r < 4): four fma chains share each
+     * load of kt, where one row is one chain bound by the fma latency. Each row sums in scoresRow's
+     * order, so the scores are the same to the bit.
+     */
+    private static void scoresRows4(float[] pd, int pi, float[] qd, int qi, int qld, float[] kt, int n, int hd, float scale,
+                                    float[] bd, int bi, float[] md, int mi) {
+        int vec = n / L * L;
+        for (int j = 0; j < vec; j += L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+            for (int d = 0; d < hd; d++) {
+                FloatVector k = FloatVector.fromArray(S, kt, d * n + j);
+                s0 = k.fma(FloatVector.broadcast(S, qd[qi + d] * scale), s0);
+                s1 = k.fma(FloatVector.broadcast(S, qd[qi + qld + d] * scale), s1);
+                s2 = k.fma(FloatVector.broadcast(S, qd[qi + 2 * qld + d] * scale), s2);
+                s3 = k.fma(FloatVector.broadcast(S, qd[qi + 3 * qld + d] * scale), s3);
+            }
+            addBiasMask(s0, pd, pi + j, bd, bi + j, md, mi + j);
+            addBiasMask(s1, pd, pi + n + j, bd, bi + n + j, md, mi + n + j);
+            addBiasMask(s2, pd, pi + 2 * n + j, bd, bi + 2 * n + j, md, mi + 2 * n + j);
+            addBiasMask(s3, pd, pi + 3 * n + j, bd, bi + 3 * n + j, md, mi + 3 * n + j);
+        }
+        if (vec == n) return;
+        for (int r = 0; r < 4; r++) {
+            for (int j = vec; j < n; j++) {
+                float acc = 0f;
+                for (int d = 0; d < hd; d++) acc = Math.fma(kt[d * n + j], qd[qi + r * qld + d] * scale, acc);
+                int e = r * n + j;
+                pd[pi + e] = acc + (md == null ? bd[bi + e] : md[mi + e] + bd[bi + e]);
+            }
+        }
+    }
+
+    /** p[pi, +L) = acc + (mask + bias), scoresRow's order (md may be null). */
+    private static void addBiasMask(FloatVector acc, float[] pd, int pi, float[] bd, int bi, float[] md, int mi) {
+        FloatVector bm = FloatVector.fromArray(S, bd, bi);
+        if (md != null) bm = FloatVector.fromArray(S, md, mi).add(bm);
+        acc.add(bm).intoArray(pd, pi);
+    }
+
     /** Row softmax in place, NormalizationCpu.softmaxForward's operations: max, e^(x − max) summed in double, · 1/Σ. */
     private static void softmaxRow(float[] d, int at, int n) {
         double s = NormalizationCpu.expShifted(d, at, d, at, n, NormalizationCpu.rowMax(d, at, n));
@@ -301,18 +345,44 @@ final class WindowAttentionCpu {
         }
     }
 
-    /** One row of dS (overwritten): ds = p · (dp − Σ dp·p), the softmax backward of NormalizationCpu. */
-    private static void dsRow(float[] sd, int si, float[] pd, int pi, float[] dp, int n) {
+    /** dpRow for the four dO rows gi + r·ldg into dp[r·n, +n): four chains share each load of vt, sums in dpRow's order. */
+    private static void dpRows4(float[] dp, float[] gd, int gi, int ldg, float[] vt, int n, int hd) {
+        int vec = n / L * L;
+        for (int j = 0; j < vec; j += L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+            for (int d = 0; d < hd; d++) {
+                FloatVector v = FloatVector.fromArray(S, vt, d * n + j);
+                s0 = v.fma(FloatVector.broadcast(S, gd[gi + d]), s0);
+                s1 = v.fma(FloatVector.broadcast(S, gd[gi + ldg + d]), s1);
+                s2 = v.fma(FloatVector.broadcast(S, gd[gi + 2 * ldg + d]), s2);
+                s3 = v.fma(FloatVector.broadcast(S, gd[gi + 3 * ldg + d]), s3);
+            }
+            s0.intoArray(dp, j);
+            s1.intoArray(dp, n + j);
+            s2.intoArray(dp, 2 * n + j);
+            s3.intoArray(dp, 3 * n + j);
+        }
+        for (int r = 0; r < 4; r++) {
+            for (int j = vec; j < n; j++) {
+                float acc = 0f;
+                for (int d = 0; d < hd; d++) acc = Math.fma(vt[d * n + j], gd[gi + r * ldg + d], acc);
+                dp[r * n + j] = acc;
+            }
+        }
+    }
+
+    /** One row of dS (overwritten): ds = p · (dp − Σ dp·p), the softmax backward of NormalizationCpu; the dp row at dp[di]. */
+    private static void dsRow(float[] sd, int si, float[] pd, int pi, float[] dp, int di, int n) {
         int j = 0;
         FloatVector acc = FloatVector.zero(S);
-        for (; j <= n - L; j += L) acc = FloatVector.fromArray(S, dp, j).fma(FloatVector.fromArray(S, pd, pi + j), acc);
+        for (; j <= n - L; j += L) acc = FloatVector.fromArray(S, dp, di + j).fma(FloatVector.fromArray(S, pd, pi + j), acc);
         double s = acc.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) s += (double) dp[j] * pd[pi + j];
+        for (; j < n; j++) s += (double) dp[di + j] * pd[pi + j];
         float sf = (float) s;
         for (j = 0; j <= n - L; j += L) {
-            FloatVector.fromArray(S, pd, pi + j).mul(FloatVector.fromArray(S, dp, j).sub(sf)).intoArray(sd, si + j);
+            FloatVector.fromArray(S, pd, pi + j).mul(FloatVector.fromArray(S, dp, di + j).sub(sf)).intoArray(sd, si + j);
         }
-        for (; j < n; j++) sd[si + j] = pd[pi + j] * (dp[j] - sf);
+        for (; j < n; j++) sd[si + j] = pd[pi + j] * (dp[di + j] - sf);
     }
 
     /**
