@@ -89,7 +89,7 @@ final class Gemm {
     }
 
     /**
-     * One product. With {@code par} it uses all threads, packing B into {@code ws[0]} and A into
+     * One product. With {@code par} it uses all threads, packing B into {@code ws[self]} and A into
      * {@code ws[part]}; with {@code par == null} it runs on the caller with {@code ws[self]} only.
      */
     static void gemm(Parallel par, Workspace[] ws, int self, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
@@ -613,11 +613,10 @@ final class Gemm {
     /**
      * C[0:mr, 0:nr] += alpha · tile, or with {@code store} C[…] = alpha · tile (the first K block of
      * a beta = 0 product, which need not read C); then + bias[bi + j] unless bias is null. Whole
-     * vectors, then a scalar tail (fma, as the
-     * vectors: a C element's value does not depend on where a tile's edge falls). The
-     * kernels always go through the tile: a separate full-tile store branch was compiled cold when
-     * edge tiles dominated early calls, and C2 then boxed every accumulator on that path (12 % of a
-     * Swin step in {@code FloatVector.intoArray}).
+     * vectors, then a scalar tail that also uses fma, so a C element's value does not depend on
+     * where a tile's edge falls. Every tile goes through the tile array: a separate full-tile store
+     * branch was compiled cold when edge tiles dominated early calls, and C2 then boxed every
+     * accumulator on that path (12 % of a Swin step in {@code FloatVector.intoArray}).
      */
     private static void writeTile(float[] tile, float[] c, int ci, int ldc, float alpha, boolean store, int mr, int nr, float[] bias,
                                   int bi) {

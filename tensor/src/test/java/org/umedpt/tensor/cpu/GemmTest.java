@@ -40,7 +40,10 @@ class GemmTest {
                 {1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {13, 129, 300}, {200, 37, 513}, {257, 97, 64}, {49, 49, 32}, {12, 32, 256},
                 {385, 70, 31}, {16, 16, 16}, {20, 33, 9},
                 {100, 96, 40}, {72, 144, 300}, {130, 128, 70}, {300, 1, 70}, {1, 300, 70}, {1, 1, 20000}, {5000, 1, 9},
-                {150, 16, 300}, {200, 5, 70}, {97, 23, 600}};
+                {150, 16, 300}, {200, 5, 70}, {97, 23, 600}, {200, 3, 70},
+                {2048, 1, 256}, {1, 2048, 256},   // one-row/one-column products split across threads
+                {40, 2100, 30},                   // more than one column block (NC)
+                {2100, 96, 600}};                 // deep K blocks with A read in place
         List<Arguments> out = new ArrayList<>();
         int seed = 0;
         for (int[] s : shapes) {
@@ -57,6 +60,7 @@ class GemmTest {
         out.add(Arguments.of(1, 700, 90, false, true, 2, 0.5f, 1f, seed++)); // one row, accumulate
         out.add(Arguments.of(700, 1, 90, true, false, 2, -1f, 0.5f, seed++));   // one column, scaled
         out.add(Arguments.of(300, 12, 100, false, true, 2, 0.5f, -0.5f, seed++));  // narrow, accumulate
+        out.add(Arguments.of(300, 5, 100, true, false, 1, 0.5f, -0.5f, seed++));   // narrow at every width, accumulate
         out.add(Arguments.of(700, 600, 530, false, true, 1, 1f, 0f, seed++));    // a C beyond L2: deep K blocks and a tail
         out.add(Arguments.of(700, 600, 530, true, false, 1, 0.5f, 1f, seed));
         return out.stream();
@@ -100,7 +104,8 @@ class GemmTest {
     }
 
     static Stream<Arguments> biasCases() {
-        int[][] shapes = {{7, 13, 5}, {200, 37, 513}, {385, 70, 31}, {150, 16, 300}, {1, 300, 70}, {300, 1, 70}, {700, 600, 530}, {100, 96, 40}};
+        int[][] shapes = {{7, 13, 5}, {200, 37, 513}, {385, 70, 31}, {150, 16, 300}, {200, 5, 70}, {1, 300, 70}, {300, 1, 70},
+                {700, 600, 530}, {100, 96, 40}, {40, 2100, 30}};
         List<Arguments> out = new ArrayList<>();
         int seed = 100;
         for (int[] s : shapes) {
