@@ -19,15 +19,4 @@ public enum BinaryOp {
             case RDIV -> b / a;
         };
     }
-
-    public double apply(double a, double b) {
-        return switch (this) {
-            case ADD -> a + b;
-            case SUB -> a - b;
-            case MUL -> a * b;
-            case DIV -> a / b;
-            case RSUB -> b - a;
-            case RDIV -> b / a;
-        };
-    }
 }

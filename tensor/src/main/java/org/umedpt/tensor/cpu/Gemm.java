@@ -474,7 +474,9 @@ final class Gemm {
     /**
      * {@link #kernel8x3} taking A by rows (rows a0, a0 + lda, …, MR of them; columns [p, p + kc)):
      * a row-major A in place, or the row panels of {@link #copyRowsA}. Rows ≥ mr are computed and
-     * not written.
+     * not written. A copy of kernel8x3's body rather than one kernel with a row and a column stride:
+     * C2 compiles each index form to a different loop, and each was measured (DESIGN-NOTES, "Index
+     * forms matter").
      */
     static void kernelDirect8x3(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);

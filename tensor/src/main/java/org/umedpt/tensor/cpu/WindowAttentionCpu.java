@@ -123,9 +123,12 @@ final class WindowAttentionCpu {
                     s = td[to0 + h];
                 }
                 int i = 0;
-                for (; i + 4 <= n; i += 4) scoresRows4(pd, p0 + i * n, qs, qa + i * qld, qld, kt, n, hd, s, bd, b0 + i * n, md, m0 + i * n);
-                for (; i < n; i++) scoresRow(pd, p0 + i * n, qs, qa + i * qld, kt, n, hd, s, bd, b0 + i * n, md, m0 + i * n);
-                for (i = 0; i < n; i++) softmaxRow(pd, p0 + i * n, n);
+                for (; i + 4 <= n; i += 4) rowsTimes4(pd, p0 + i * n, n, qs, qa + i * qld, qld, s, kt, n, hd);
+                for (; i < n; i++) rowTimes(pd, p0 + i * n, qs, qa + i * qld, s, kt, n, hd);
+                for (i = 0; i < n; i++) {
+                    addBiasMask(pd, p0 + i * n, bd, b0 + i * n, md, m0 + i * n, n);
+                    softmaxRow(pd, p0 + i * n, n);
+                }
                 accumulateRows(od, oo + w * n * c + h * hd, c, pd, p0, n, 1, qd, q0 + 2 * c, ld, n, hd, 1f, false);
             }
         });
@@ -153,11 +156,11 @@ final class WindowAttentionCpu {
                 transpose(vt, qd, q0 + 2 * c, ld, n, hd);
                 int row = 0;
                 for (; row + 4 <= n; row += 4) {
-                    dpRows4(dp, gd, g0 + row * c, c, vt, n, hd);
+                    rowsTimes4(dp, 0, n, gd, g0 + row * c, c, 1f, vt, n, hd);
                     for (int r = 0; r < 4; r++) dsRow(sd, s0 + (row + r) * n, pd, p0 + (row + r) * n, dp, r * n, n);
                 }
                 for (; row < n; row++) {
-                    dpRow(dp, gd, g0 + row * c, vt, n, hd);
+                    rowTimes(dp, 0, gd, g0 + row * c, 1f, vt, n, hd);
                     dsRow(sd, s0 + row * n, pd, p0 + row * n, dp, 0, n);
                 }
                 int d0 = dqo + w * n * ld + h * hd;
@@ -263,62 +266,62 @@ final class WindowAttentionCpu {
         }
     }
 
-    /** One row of S: p[pi + j] = Σ_d (scale·q[d])·kt[d, j] + (mask[j] + bias[j]). */
-    private static void scoresRow(float[] pd, int pi, float[] qd, int qi, float[] kt, int n, int hd, float scale,
-                                  float[] bd, int bi, float[] md, int mi) {
+    /**
+     * One row of a product with a transposed (hd, n) block: out[oi + j] = Σ_d (x[xi + d]·scale)·m[d·n + j]
+     * (the scores S = (scale·Q)·Kᵀ with m = Kᵀ, or dP = dO·Vᵀ with scale 1).
+     */
+    private static void rowTimes(float[] out, int oi, float[] x, int xi, float scale, float[] m, int n, int hd) {
         int j = 0;
         for (; j <= n - L; j += L) {
             FloatVector acc = FloatVector.zero(S);
-            for (int d = 0; d < hd; d++) acc = FloatVector.fromArray(S, kt, d * n + j).fma(FloatVector.broadcast(S, qd[qi + d] * scale), acc);
-            FloatVector bm = FloatVector.fromArray(S, bd, bi + j);
-            if (md != null) bm = FloatVector.fromArray(S, md, mi + j).add(bm);
-            acc.add(bm).intoArray(pd, pi + j);
+            for (int d = 0; d < hd; d++) acc = FloatVector.fromArray(S, m, d * n + j).fma(FloatVector.broadcast(S, x[xi + d] * scale), acc);
+            acc.intoArray(out, oi + j);
         }
-        for (; j < n; j++) {
-            float acc = 0f;
-            for (int d = 0; d < hd; d++) acc = Math.fma(kt[d * n + j], qd[qi + d] * scale, acc);
-            pd[pi + j] = acc + (md == null ? bd[bi + j] : md[mi + j] + bd[bi + j]);
-        }
+        rowTimesTail(out, oi, x, xi, scale, m, j, n, hd);
     }
 
     /**
-     * scoresRow for the four rows pi + r·n, q rows qi + r·qld (r < 4): four fma chains share each
-     * load of kt, where one row is one chain bound by the fma latency. Each row sums in scoresRow's
-     * order, so the scores are the same to the bit.
+     * rowTimes for the four rows out[oi + r·ldo], x[xi + r·ldx] (r < 4): four fma chains share each
+     * load of m, where one row is one chain bound by the fma latency. Each row sums in rowTimes'
+     * order, so the results are the same to the bit.
      */
-    private static void scoresRows4(float[] pd, int pi, float[] qd, int qi, int qld, float[] kt, int n, int hd, float scale,
-                                    float[] bd, int bi, float[] md, int mi) {
+    private static void rowsTimes4(float[] out, int oi, int ldo, float[] x, int xi, int ldx, float scale, float[] m, int n, int hd) {
         int vec = n / L * L;
         for (int j = 0; j < vec; j += L) {
             FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
             for (int d = 0; d < hd; d++) {
-                FloatVector k = FloatVector.fromArray(S, kt, d * n + j);
-                s0 = k.fma(FloatVector.broadcast(S, qd[qi + d] * scale), s0);
-                s1 = k.fma(FloatVector.broadcast(S, qd[qi + qld + d] * scale), s1);
-                s2 = k.fma(FloatVector.broadcast(S, qd[qi + 2 * qld + d] * scale), s2);
-                s3 = k.fma(FloatVector.broadcast(S, qd[qi + 3 * qld + d] * scale), s3);
+                FloatVector v = FloatVector.fromArray(S, m, d * n + j);
+                s0 = v.fma(FloatVector.broadcast(S, x[xi + d] * scale), s0);
+                s1 = v.fma(FloatVector.broadcast(S, x[xi + ldx + d] * scale), s1);
+                s2 = v.fma(FloatVector.broadcast(S, x[xi + 2 * ldx + d] * scale), s2);
+                s3 = v.fma(FloatVector.broadcast(S, x[xi + 3 * ldx + d] * scale), s3);
             }
-            addBiasMask(s0, pd, pi + j, bd, bi + j, md, mi + j);
-            addBiasMask(s1, pd, pi + n + j, bd, bi + n + j, md, mi + n + j);
-            addBiasMask(s2, pd, pi + 2 * n + j, bd, bi + 2 * n + j, md, mi + 2 * n + j);
-            addBiasMask(s3, pd, pi + 3 * n + j, bd, bi + 3 * n + j, md, mi + 3 * n + j);
+            s0.intoArray(out, oi + j);
+            s1.intoArray(out, oi + ldo + j);
+            s2.intoArray(out, oi + 2 * ldo + j);
+            s3.intoArray(out, oi + 3 * ldo + j);
         }
-        if (vec == n) return;
-        for (int r = 0; r < 4; r++) {
-            for (int j = vec; j < n; j++) {
-                float acc = 0f;
-                for (int d = 0; d < hd; d++) acc = Math.fma(kt[d * n + j], qd[qi + r * qld + d] * scale, acc);
-                int e = r * n + j;
-                pd[pi + e] = acc + (md == null ? bd[bi + e] : md[mi + e] + bd[bi + e]);
-            }
+        for (int r = 0; r < 4; r++) rowTimesTail(out, oi + r * ldo, x, xi + r * ldx, scale, m, vec, n, hd);
+    }
+
+    /** rowTimes' scalar columns [j0, n). */
+    private static void rowTimesTail(float[] out, int oi, float[] x, int xi, float scale, float[] m, int j0, int n, int hd) {
+        for (int j = j0; j < n; j++) {
+            float acc = 0f;
+            for (int d = 0; d < hd; d++) acc = Math.fma(m[d * n + j], x[xi + d] * scale, acc);
+            out[oi + j] = acc;
         }
     }
 
-    /** p[pi, +L) = acc + (mask + bias), scoresRow's order (md may be null). */
-    private static void addBiasMask(FloatVector acc, float[] pd, int pi, float[] bd, int bi, float[] md, int mi) {
-        FloatVector bm = FloatVector.fromArray(S, bd, bi);
-        if (md != null) bm = FloatVector.fromArray(S, md, mi).add(bm);
-        acc.add(bm).intoArray(pd, pi);
+    /** p[pi + j] += mask[mi + j] + bias[bi + j] for j < n (mask may be null): the scores' additive terms. */
+    private static void addBiasMask(float[] pd, int pi, float[] bd, int bi, float[] md, int mi, int n) {
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector bm = FloatVector.fromArray(S, bd, bi + j);
+            if (md != null) bm = FloatVector.fromArray(S, md, mi + j).add(bm);
+            FloatVector.fromArray(S, pd, pi + j).add(bm).intoArray(pd, pi + j);
+        }
+        for (; j < n; j++) pd[pi + j] += md == null ? bd[bi + j] : md[mi + j] + bd[bi + j];
     }
 
     /** Row softmax in place, NormalizationCpu.softmaxForward's operations: max, e^(x − max) summed in double, · 1/Σ. */
@@ -328,47 +331,6 @@ final class WindowAttentionCpu {
         int j;
         for (j = 0; j <= n - L; j += L) FloatVector.fromArray(S, d, at + j).mul(inv).intoArray(d, at + j);
         for (; j < n; j++) d[at + j] *= inv;
-    }
-
-    /** One row of dP: dp[j] = Σ_d dO[d]·vt[d, j]. */
-    private static void dpRow(float[] dp, float[] gd, int gi, float[] vt, int n, int hd) {
-        int j = 0;
-        for (; j <= n - L; j += L) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int d = 0; d < hd; d++) acc = FloatVector.fromArray(S, vt, d * n + j).fma(FloatVector.broadcast(S, gd[gi + d]), acc);
-            acc.intoArray(dp, j);
-        }
-        for (; j < n; j++) {
-            float acc = 0f;
-            for (int d = 0; d < hd; d++) acc = Math.fma(vt[d * n + j], gd[gi + d], acc);
-            dp[j] = acc;
-        }
-    }
-
-    /** dpRow for the four dO rows gi + r·ldg into dp[r·n, +n): four chains share each load of vt, sums in dpRow's order. */
-    private static void dpRows4(float[] dp, float[] gd, int gi, int ldg, float[] vt, int n, int hd) {
-        int vec = n / L * L;
-        for (int j = 0; j < vec; j += L) {
-            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
-            for (int d = 0; d < hd; d++) {
-                FloatVector v = FloatVector.fromArray(S, vt, d * n + j);
-                s0 = v.fma(FloatVector.broadcast(S, gd[gi + d]), s0);
-                s1 = v.fma(FloatVector.broadcast(S, gd[gi + ldg + d]), s1);
-                s2 = v.fma(FloatVector.broadcast(S, gd[gi + 2 * ldg + d]), s2);
-                s3 = v.fma(FloatVector.broadcast(S, gd[gi + 3 * ldg + d]), s3);
-            }
-            s0.intoArray(dp, j);
-            s1.intoArray(dp, n + j);
-            s2.intoArray(dp, 2 * n + j);
-            s3.intoArray(dp, 3 * n + j);
-        }
-        for (int r = 0; r < 4; r++) {
-            for (int j = vec; j < n; j++) {
-                float acc = 0f;
-                for (int d = 0; d < hd; d++) acc = Math.fma(vt[d * n + j], gd[gi + r * ldg + d], acc);
-                dp[r * n + j] = acc;
-            }
-        }
     }
 
     /** One row of dS (overwritten): ds = p · (dp − Σ dp·p), the softmax backward of NormalizationCpu; the dp row at dp[di]. */
