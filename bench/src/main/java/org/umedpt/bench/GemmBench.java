@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:-TieredCompilation", "-Xmx4g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:-TieredCompilation", "-XX:ObjectAlignmentInBytes=64", "-Xmx4g"})
 public class GemmBench {
     /** Square size, or one of Swin's attention products: attn_qk = 256 × (49×32)·(32×49)ᵀ, attn_av = 256 × (49×49)·(49×32). */
     @Param({"256", "512", "1024", "2048", "attn_qk", "attn_av"})

@@ -1,5 +1,6 @@
 package org.umedpt.tensor.cpu;
 
+import org.umedpt.tensor.memory.Alignment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -59,6 +60,15 @@ final class Gemm {
      * is reused once per B panel, so with few panels packing does not pay.
      */
     static final int DIRECT_A_MAX_N = 192;
+    /**
+     * Row stride of {@link #copyRowsA}'s panels: a constant (the deepest K block), so that the row
+     * kernels' MR broadcasts address one index register plus constant displacements. With a
+     * variable stride C2 keeps MR row offsets live, runs out of general registers and spills them
+     * (Sapphire Rapids, operands in cache: 161 against 133 GFLOP/s).
+     */
+    static final int A_ROW = 2 * KC;
+    /** Where the packed B panels start in their buffer: on a cache line where the VM aligns arrays (see {@link Alignment}). */
+    static final int B_BASE = Alignment.FIRST;
 
     private Gemm() {}
 
@@ -135,7 +145,7 @@ final class Gemm {
                 final boolean store = overwrite && pc == 0;
                 // the bias goes in with the last K block: (Σ + b) rounds as a separate add after the product would
                 final float[] tileBias = pc + kc == k ? bias : null;
-                final float[] bp = ws[self].bp(panels * NR * kc);
+                final float[] bp = ws[self].bp(B_BASE + panels * NR * kc);
                 if (threads > 1 && panels >= 2 * threads) {
                     par.forRange(panels, 1, (part, from, to) -> packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, bp, from, to, 0, kc));
                 } else if (threads > 1 && (long) kc * panels * NR >= PARALLEL_PACK_MIN) {
@@ -163,7 +173,7 @@ final class Gemm {
     private static void block(Workspace w, float[] a, int aOff, int lda, boolean transA, float[] bp, float[] c, int cOff, int ldc,
                               float alpha, boolean store, float[] bias, int biasOff, int pc, int kc, int jc, int nc, int r0, int r1,
                               int p0, int p1) {
-        float[] ap = w.ap(((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * kc + A_MOVE); // slack: see packTransposedA
+        float[] ap = w.ap(((Math.min(MC, r1 - r0) + MR - 1) / MR) * MR * (transA ? kc : A_ROW) + A_MOVE); // slack: see packTransposedA
         float[] tile = w.tile;
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
@@ -175,7 +185,7 @@ final class Gemm {
             else if (full < mc) copyRowsA(a, aOff, lda, ic + full, mc - full, pc, kc, ap);
             for (int jp = p0; jp < p1; jp++) {
                 int nr = Math.min(NR, nc - jp * NR);
-                int bi = jp * NR * kc;
+                int bi = B_BASE + jp * NR * kc;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int mr = Math.min(MR, mc - ir);
                     int ci = cOff + (ic + ir) * ldc + jc + jp * NR;
@@ -183,10 +193,15 @@ final class Gemm {
                         if (WIDE_FILE) kernel8x3(kc, ap, ir * kc, bp, bi, tile);
                         else kernel6x2(kc, ap, ir * kc, bp, bi, tile);
                     } else {
-                        float[] rows = ir < full ? a : ap;
-                        int a0 = ir < full ? aOff + (ic + ir) * lda + pc : (ir - full) * kc, ld = ir < full ? lda : kc;
-                        if (WIDE_FILE) kernelDirect8x3(kc, rows, a0, ld, bp, bi, tile);
-                        else kernelDirect6x2(kc, rows, a0, ld, bp, bi, tile);
+                        if (ir < full) {
+                            int a0 = aOff + (ic + ir) * lda + pc;
+                            if (WIDE_FILE) kernelDirect8x3(kc, a, a0, lda, bp, bi, tile);
+                            else kernelDirect6x2(kc, a, a0, lda, bp, bi, tile);
+                        } else if (WIDE_FILE) {
+                            kernelRows8x3(kc, ap, (ir - full) * A_ROW, bp, bi, tile);
+                        } else {
+                            kernelRows6x2(kc, ap, (ir - full) * A_ROW, bp, bi, tile);
+                        }
                     }
                     writeTile(tile, c, ci, ldc, alpha, store, mr, nr, bias, biasOff + jc + jp * NR);
                 }
@@ -215,8 +230,8 @@ final class Gemm {
     }
 
     /**
-     * Copies rows [i0, i0+mc), columns [pc, pc+kc) of a row-major A into MR-row panels of rows kc
-     * apart; pads a partial panel with zero rows. A copy, not a transpose: the row-reading kernels
+     * Copies rows [i0, i0+mc), columns [pc, pc+kc) of a row-major A into MR-row panels of rows
+     * {@link #A_ROW} apart; pads a partial panel with zero rows. A copy, not a transpose: the row-reading kernels
      * take their broadcasts from MR rows, so a p-major panel would cost one scalar move an element
      * (6.5 % of a swin_t step went to that transpose).
      */
@@ -224,7 +239,7 @@ final class Gemm {
         int idx = 0;
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            for (int r = 0; r < MR; r++, idx += kc) {
+            for (int r = 0; r < MR; r++, idx += A_ROW) {
                 if (r < mr) System.arraycopy(a, aOff + (i0 + ir + r) * lda + pc, ap, idx, kc);
                 else java.util.Arrays.fill(ap, idx, idx + kc, 0f);
             }
@@ -240,7 +255,7 @@ final class Gemm {
         for (int jp = from; jp < to; jp++) {
             int j0 = jc + jp * NR;
             int nr = Math.min(NR, nc - jp * NR);
-            int idx = jp * NR * kc;
+            int idx = B_BASE + jp * NR * kc;
             if (!transB && nr == NR) { // whole-vector moves per row: cheaper than a short arraycopy call
                 for (int p = p0; p < p1; p++) {
                     int src = bOff + (pc + p) * ldb + j0, dst = idx + p * NR;
@@ -594,6 +609,131 @@ final class Gemm {
             c4_0 = b0.fma(x, c4_0);
             c4_1 = b1.fma(x, c4_1);
             x = FloatVector.broadcast(S, a[r5 + p]);
+            c5_0 = b0.fma(x, c5_0);
+            c5_1 = b1.fma(x, c5_1);
+            bi += NR;
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c1_0.intoArray(tile, 2 * L);
+        c1_1.intoArray(tile, 3 * L);
+        c2_0.intoArray(tile, 4 * L);
+        c2_1.intoArray(tile, 5 * L);
+        c3_0.intoArray(tile, 6 * L);
+        c3_1.intoArray(tile, 7 * L);
+        c4_0.intoArray(tile, 8 * L);
+        c4_1.intoArray(tile, 9 * L);
+        c5_0.intoArray(tile, 10 * L);
+        c5_1.intoArray(tile, 11 * L);
+    }
+
+    /**
+     * {@link #kernel8x3} reading A from {@link #copyRowsA}'s row panels: MR rows {@link #A_ROW} apart
+     * from a0, columns [0, kc). A copy of the body for the same reason as {@link #kernelDirect8x3}.
+     */
+    static void kernelRows8x3(int kc, float[] a, int a0, float[] bp, int bi, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
+        FloatVector x;
+        for (int p = 0; p < kc; p++) {
+            int pb = bi + p * NR, q = a0 + p;
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+            FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, pb + 2 * L);
+            x = FloatVector.broadcast(S, a[q + 0 * A_ROW]);
+            c0_0 = b0.fma(x, c0_0);
+            c0_1 = b1.fma(x, c0_1);
+            c0_2 = b2.fma(x, c0_2);
+            x = FloatVector.broadcast(S, a[q + 1 * A_ROW]);
+            c1_0 = b0.fma(x, c1_0);
+            c1_1 = b1.fma(x, c1_1);
+            c1_2 = b2.fma(x, c1_2);
+            x = FloatVector.broadcast(S, a[q + 2 * A_ROW]);
+            c2_0 = b0.fma(x, c2_0);
+            c2_1 = b1.fma(x, c2_1);
+            c2_2 = b2.fma(x, c2_2);
+            x = FloatVector.broadcast(S, a[q + 3 * A_ROW]);
+            c3_0 = b0.fma(x, c3_0);
+            c3_1 = b1.fma(x, c3_1);
+            c3_2 = b2.fma(x, c3_2);
+            x = FloatVector.broadcast(S, a[q + 4 * A_ROW]);
+            c4_0 = b0.fma(x, c4_0);
+            c4_1 = b1.fma(x, c4_1);
+            c4_2 = b2.fma(x, c4_2);
+            x = FloatVector.broadcast(S, a[q + 5 * A_ROW]);
+            c5_0 = b0.fma(x, c5_0);
+            c5_1 = b1.fma(x, c5_1);
+            c5_2 = b2.fma(x, c5_2);
+            x = FloatVector.broadcast(S, a[q + 6 * A_ROW]);
+            c6_0 = b0.fma(x, c6_0);
+            c6_1 = b1.fma(x, c6_1);
+            c6_2 = b2.fma(x, c6_2);
+            x = FloatVector.broadcast(S, a[q + 7 * A_ROW]);
+            c7_0 = b0.fma(x, c7_0);
+            c7_1 = b1.fma(x, c7_1);
+            c7_2 = b2.fma(x, c7_2);
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c0_2.intoArray(tile, 2 * L);
+        c1_0.intoArray(tile, 3 * L);
+        c1_1.intoArray(tile, 4 * L);
+        c1_2.intoArray(tile, 5 * L);
+        c2_0.intoArray(tile, 6 * L);
+        c2_1.intoArray(tile, 7 * L);
+        c2_2.intoArray(tile, 8 * L);
+        c3_0.intoArray(tile, 9 * L);
+        c3_1.intoArray(tile, 10 * L);
+        c3_2.intoArray(tile, 11 * L);
+        c4_0.intoArray(tile, 12 * L);
+        c4_1.intoArray(tile, 13 * L);
+        c4_2.intoArray(tile, 14 * L);
+        c5_0.intoArray(tile, 15 * L);
+        c5_1.intoArray(tile, 16 * L);
+        c5_2.intoArray(tile, 17 * L);
+        c6_0.intoArray(tile, 18 * L);
+        c6_1.intoArray(tile, 19 * L);
+        c6_2.intoArray(tile, 20 * L);
+        c7_0.intoArray(tile, 21 * L);
+        c7_1.intoArray(tile, 22 * L);
+        c7_2.intoArray(tile, 23 * L);
+    }
+
+    /** {@link #kernelRows8x3}'s 6×2L form, for machines with 16 vector registers (AVX2, SSE). */
+    static void kernelRows6x2(int kc, float[] a, int a0, float[] bp, int bi, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector x;
+        for (int p = 0; p < kc; p++) {
+            int q = a0 + p;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            x = FloatVector.broadcast(S, a[q + 0 * A_ROW]);
+            c0_0 = b0.fma(x, c0_0);
+            c0_1 = b1.fma(x, c0_1);
+            x = FloatVector.broadcast(S, a[q + 1 * A_ROW]);
+            c1_0 = b0.fma(x, c1_0);
+            c1_1 = b1.fma(x, c1_1);
+            x = FloatVector.broadcast(S, a[q + 2 * A_ROW]);
+            c2_0 = b0.fma(x, c2_0);
+            c2_1 = b1.fma(x, c2_1);
+            x = FloatVector.broadcast(S, a[q + 3 * A_ROW]);
+            c3_0 = b0.fma(x, c3_0);
+            c3_1 = b1.fma(x, c3_1);
+            x = FloatVector.broadcast(S, a[q + 4 * A_ROW]);
+            c4_0 = b0.fma(x, c4_0);
+            c4_1 = b1.fma(x, c4_1);
+            x = FloatVector.broadcast(S, a[q + 5 * A_ROW]);
             c5_0 = b0.fma(x, c5_0);
             c5_1 = b1.fma(x, c5_1);
             bi += NR;

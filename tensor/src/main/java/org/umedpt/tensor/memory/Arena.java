@@ -32,12 +32,12 @@ import java.util.TreeMap;
  * activation allocation). Parameters, their gradients and optimizer state never come from here.
  */
 public final class Arena {
-    /** Allocations are 16-float (64-byte) aligned. */
+    /** Allocations are 16 floats (64 bytes) apart from {@link Alignment#FIRST}: cache-line aligned where the VM aligns arrays. */
     private static final int GRANULE = 16;
     private static final int FIRST_CHUNK = 1 << 20, MAX_CHUNK = 1 << 24; // floats: 4 MiB, 64 MiB
 
     private final List<float[]> chunks = new ArrayList<>();
-    private int[] tops = new int[8]; // bump pointer of each chunk
+    private int[] tops = new int[8]; // bump pointer of each chunk; blocks start at Alignment.FIRST
     /**
      * Blocks given back with {@link #free} before the reset, by size. A request takes the smallest
      * one that fits (best fit) and returns the rest of it to this map.
@@ -103,8 +103,9 @@ public final class Arena {
         while (c < chunks.size() && chunks.get(c).length - tops[c] < aligned) c++;
         if (c == chunks.size()) {
             int size = chunks.isEmpty() ? FIRST_CHUNK : Math.min(MAX_CHUNK, 2 * chunks.get(chunks.size() - 1).length);
-            chunks.add(new float[Math.max(size, aligned)]);
+            chunks.add(new float[Alignment.FIRST + Math.max(size, aligned)]);
             if (tops.length < chunks.size()) tops = java.util.Arrays.copyOf(tops, 2 * tops.length);
+            tops[c] = Alignment.FIRST;
         }
         Block b = new Block(chunks.get(c), tops[c], aligned);
         tops[c] += aligned;
@@ -131,7 +132,7 @@ public final class Arena {
             for (int c = 0; c < chunks.size(); c++) java.util.Arrays.fill(chunks.get(c), 0, tops[c], Float.NaN);
         }
         freeBySize.clear();
-        java.util.Arrays.fill(tops, 0);
+        java.util.Arrays.fill(tops, Alignment.FIRST);
         inUseFloats = 0;
         generation++;
     }

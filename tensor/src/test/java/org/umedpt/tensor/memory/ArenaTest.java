@@ -78,6 +78,27 @@ class ArenaTest {
     }
 
     @Test
+    void blocksStartOnCacheLinesWhereTheVmAlignsArrays() {
+        String alignment = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .getVMOption("ObjectAlignmentInBytes").getValue();
+        // Surefire runs the default tests with the launcher's 64-byte alignment and the vector-128 run at the JVM default
+        int base = sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET;
+        assertEquals(alignment.equals("64") ? (64 - base % 64) % 64 / 4 : 0, Alignment.FIRST, "ObjectAlignmentInBytes=" + alignment);
+        Arena arena = new Arena();
+        // after reuse of a freed block, a split remainder, a second chunk and a reset
+        for (int round = 0; round < 2; round++) {
+            Arena.Block a = arena.allocate(5), b = arena.allocate(33), big = arena.allocate(3 << 20);
+            arena.free(b);
+            Arena.Block c = arena.allocate(7), d = arena.allocate(9);
+            for (Arena.Block k : new Arena.Block[] {a, c, d, big}) {
+                assertEquals(0, (k.offset() - Alignment.FIRST) % 16, "block at " + k.offset() + ", FIRST " + Alignment.FIRST);
+                assertTrue(k.offset() >= Alignment.FIRST);
+            }
+            arena.reset();
+        }
+    }
+
+    @Test
     void laterGraphsReuseTheSameMemory() {
         Arena arena = new Arena(); // starts empty: the first graph allocates its chunks
         float[] first;
