@@ -48,10 +48,15 @@ final class NormalizationCpu {
     static double expShifted(float[] yd, int yi, float[] xd, int xi, int len, float max) {
         int c = 0;
         double s = 0;
-        for (; c <= len - L; c += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, xd, xi + c).sub(max));
-            e.intoArray(yd, yi + c);
-            s += e.reduceLanes(VectorOperators.ADD);
+        if (len >= L) {
+            // lane sums, reduced once per row: a reduction per vector (in lane order) cost more than the exps
+            FloatVector acc = FloatVector.zero(S);
+            for (; c <= len - L; c += L) {
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, xd, xi + c).sub(max));
+                e.intoArray(yd, yi + c);
+                acc = acc.add(e);
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
         }
         for (; c < len; c++) {
             float e = VectorMath.exp(xd[xi + c] - max);
