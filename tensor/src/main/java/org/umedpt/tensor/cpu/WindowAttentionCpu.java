@@ -43,10 +43,17 @@ import static org.umedpt.tensor.cpu.VectorMath.S;
 final class WindowAttentionCpu {
     /** The dbias pass is split across threads only above this many bias elements per part. */
     private static final int BIAS_GRAIN = 1024;
+    /**
+     * Row stride of the copies of P and dS that the P·V and dS·K products read (windows up to 8×8,
+     * N ≤ 64): a constant, so that a group's eight rows are one index plus constant displacements,
+     * whose bounds checks C2 hoists. With rows N apart it kept the eight row offsets on the stack
+     * and checked every broadcast (disassembly).
+     */
+    static final int SR = 64;
 
     /** Per-thread scratch, grown on demand and reused: no allocation per call once warm. */
     static final class Workspace {
-        private float[] t = new float[0], row = new float[0], qh = new float[0], kh = new float[0], norms = new float[0];
+        private float[] t = new float[0], row = new float[0], qh = new float[0], kh = new float[0], norms = new float[0], strided = new float[0];
 
         /** A transposed K or V block (hd, N). */
         float[] t(int size) {
@@ -70,6 +77,14 @@ final class WindowAttentionCpu {
         float[] kh(int size) {
             if (kh.length < size) kh = new float[size];
             return kh;
+        }
+
+        /** P or dS rows {@link #SR} apart, rows [N, N + 8) zero: the left factor of {@link #accumulateStrided}. */
+        float[] strided(int n) {
+            int size = (n + 8) * SR;
+            if (strided.length < size) strided = new float[size];
+            java.util.Arrays.fill(strided, n * SR, (n + 8) * SR, 0f);
+            return strided;
         }
 
         /** rq (N) then rk (N): inverse row norms, negative where the norm was clamped. */
@@ -129,7 +144,13 @@ final class WindowAttentionCpu {
                     addBiasMask(pd, p0 + i * n, bd, b0 + i * n, md, m0 + i * n, n);
                     softmaxRow(pd, p0 + i * n, n);
                 }
-                accumulateRows(od, oo + w * n * c + h * hd, c, pd, p0, n, 1, qd, q0 + 2 * c, ld, n, hd, 1f, false);
+                if (n <= SR) {
+                    float[] pr = ws.strided(n);
+                    copyRows(pr, pd, p0, n);
+                    accumulateStrided(od, oo + w * n * c + h * hd, c, pr, qd, q0 + 2 * c, ld, n, hd, 1f, false);
+                } else {
+                    accumulateRows(od, oo + w * n * c + h * hd, c, pd, p0, n, 1, qd, q0 + 2 * c, ld, n, hd, 1f, false);
+                }
             }
         });
     }
@@ -169,7 +190,13 @@ final class WindowAttentionCpu {
                     // dV[j] += Σ_i P[i, j]·dO[i];  dK[j] += scale·Σ_i dS[i, j]·Q[i];  dQ[i] += scale·Σ_j dS[i, j]·K[j]
                     accumulateRows(dqd, d0 + 2 * c, ld, pd, p0, 1, n, gd, g0, c, n, hd, 1f, true);
                     accumulateRows(dqd, d0 + c, ld, sd, s0, 1, n, qd, q0, ld, n, hd, scale, true);
-                    accumulateRows(dqd, d0, ld, sd, s0, n, 1, qd, q0 + c, ld, n, hd, scale, true);
+                    if (n <= SR) {
+                        float[] sr = ws.strided(n);
+                        copyRows(sr, sd, s0, n);
+                        accumulateStrided(dqd, d0, ld, sr, qd, q0 + c, ld, n, hd, scale, true);
+                    } else {
+                        accumulateRows(dqd, d0, ld, sd, s0, n, 1, qd, q0 + c, ld, n, hd, scale, true);
+                    }
                     continue;
                 }
                 float t = td[to0 + h];
@@ -465,6 +492,68 @@ final class WindowAttentionCpu {
             s5.intoArray(out, o0 + 5 * ldo + d);
             s6.intoArray(out, o0 + 6 * ldo + d);
             s7.intoArray(out, o0 + 7 * ldo + d);
+        }
+    }
+
+    /** dst row r (r &lt; n, {@link #SR} apart) = the n floats of src from s0 + r·n. */
+    private static void copyRows(float[] dst, float[] src, int s0, int n) {
+        for (int r = 0; r < n; r++) System.arraycopy(src, s0 + r * n, dst, r * SR, n);
+    }
+
+    /**
+     * accumulateRows for a left factor in rows {@link #SR} apart (a[r·SR + t], t &lt; n; {@link Workspace#strided}):
+     * groups of eight rows, the last one partial (its missing rows read the zero rows and are not
+     * written). The same sums to the bit as accumulateRow.
+     */
+    private static void accumulateStrided(float[] out, int oi, int ldo, float[] a, float[] x, int x0, int ldx, int n, int hd,
+                                          float alpha, boolean accumulate) {
+        int vhd = hd / L * L;
+        for (int r = 0; r < n; r += 8) {
+            int rows = Math.min(8, n - r);
+            if (vhd > 0) accumulateStrided8(out, oi + r * ldo, ldo, a, r * SR, x, x0, ldx, n, vhd, alpha, accumulate, rows);
+            for (int q = 0; q < rows && vhd < hd; q++) accumulateTail(out, oi + (r + q) * ldo, a, (r + q) * SR, 1, x, x0, ldx, n, vhd, hd, alpha, accumulate);
+        }
+    }
+
+    /** {@link #accumulateRows8} with the rows of a {@link #SR} apart from a0; writes the first {@code rows} rows of out. */
+    private static void accumulateStrided8(float[] out, int o0, int ldo, float[] a, int a0, float[] x, int x0, int ldx, int n, int vhd,
+                                           float alpha, boolean accumulate, int rows) {
+        for (int d = 0; d < vhd; d += L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+            FloatVector s4 = FloatVector.zero(S), s5 = FloatVector.zero(S), s6 = FloatVector.zero(S), s7 = FloatVector.zero(S);
+            for (int t = 0; t < n; t++) {
+                FloatVector xv = FloatVector.fromArray(S, x, x0 + t * ldx + d);
+                int at = a0 + t;
+                s0 = xv.fma(FloatVector.broadcast(S, a[at]), s0);
+                s1 = xv.fma(FloatVector.broadcast(S, a[at + SR]), s1);
+                s2 = xv.fma(FloatVector.broadcast(S, a[at + 2 * SR]), s2);
+                s3 = xv.fma(FloatVector.broadcast(S, a[at + 3 * SR]), s3);
+                s4 = xv.fma(FloatVector.broadcast(S, a[at + 4 * SR]), s4);
+                s5 = xv.fma(FloatVector.broadcast(S, a[at + 5 * SR]), s5);
+                s6 = xv.fma(FloatVector.broadcast(S, a[at + 6 * SR]), s6);
+                s7 = xv.fma(FloatVector.broadcast(S, a[at + 7 * SR]), s7);
+            }
+            // the stores inline: vectors passed to a helper method are boxed
+            int oi = o0 + d;
+            if (accumulate) {
+                FloatVector al = FloatVector.broadcast(S, alpha);
+                s0 = s0.fma(al, FloatVector.fromArray(S, out, oi));
+                if (rows > 1) s1 = s1.fma(al, FloatVector.fromArray(S, out, oi + ldo));
+                if (rows > 2) s2 = s2.fma(al, FloatVector.fromArray(S, out, oi + 2 * ldo));
+                if (rows > 3) s3 = s3.fma(al, FloatVector.fromArray(S, out, oi + 3 * ldo));
+                if (rows > 4) s4 = s4.fma(al, FloatVector.fromArray(S, out, oi + 4 * ldo));
+                if (rows > 5) s5 = s5.fma(al, FloatVector.fromArray(S, out, oi + 5 * ldo));
+                if (rows > 6) s6 = s6.fma(al, FloatVector.fromArray(S, out, oi + 6 * ldo));
+                if (rows > 7) s7 = s7.fma(al, FloatVector.fromArray(S, out, oi + 7 * ldo));
+            }
+            s0.intoArray(out, oi);
+            if (rows > 1) s1.intoArray(out, oi + ldo);
+            if (rows > 2) s2.intoArray(out, oi + 2 * ldo);
+            if (rows > 3) s3.intoArray(out, oi + 3 * ldo);
+            if (rows > 4) s4.intoArray(out, oi + 4 * ldo);
+            if (rows > 5) s5.intoArray(out, oi + 5 * ldo);
+            if (rows > 6) s6.intoArray(out, oi + 6 * ldo);
+            if (rows > 7) s7.intoArray(out, oi + 7 * ldo);
         }
     }
 

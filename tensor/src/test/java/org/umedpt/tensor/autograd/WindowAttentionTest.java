@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * its forward, differentiated by central finite differences in float64, (2) the unfused op chain
  * the model used before (reshape/permute/split, matmul, broadcast adds, softmax, matmul, permute),
  * forward and every gradient, and (3) itself on 1, 2 and 3 threads, bit for bit. Shapes are odd
- * (N = 4, 9, 13 (row groups of 8, 4 and 1), 16, 49, 64; heads 1–3; hd 2–8, 16, 24 (a vector plus a
- * tail at 16 lanes), plus Swin's hd 32) so vector tails and thread splits occur.
+ * (N = 4, 9, 13 (row groups of 8, 4 and 1), 16, 49, 64, 81 (beyond the strided copies' 64); heads
+ * 1–3; hd 2–8, 16, 24 (a vector plus a tail at 16 lanes), plus Swin's hd 32) so vector tails and
+ * thread splits occur.
  * Both variants: v1's scaled dot product and v2's cosine attention with a per-head τ.
  */
 class WindowAttentionTest {
@@ -222,7 +223,7 @@ class WindowAttentionTest {
 
     @ParameterizedTest(name = "bw={0} nW={1} N={2} heads={3} hd={4} cosine={5}")
     @CsvSource({"2,0,4,1,2,false", "3,3,9,2,3,false", "4,2,16,3,5,false", "6,3,49,3,8,false", "8,4,49,3,32,false", "2,0,49,2,32,false",
-            "4,2,49,2,24,false", "3,0,13,2,16,false", "2,1,13,1,24,false", "3,3,9,2,3,true", "6,3,49,3,8,true", "8,4,64,3,32,true",
+            "4,2,49,2,24,false", "3,0,13,2,16,false", "2,1,13,1,24,false", "2,0,81,1,16,false", "3,3,9,2,3,true", "6,3,49,3,8,true", "8,4,64,3,32,true",
             "2,0,49,2,32,true"})
     void matchesUnfusedChain(int bw, int nW, int n, int heads, int hd, boolean cosine) {
         Case k = Case.random(bw, nW, n, heads, hd, 7L * n + heads, cosine);
