@@ -55,7 +55,7 @@ final class WindowAttentionCpu {
     static final class Workspace {
         private float[] t = new float[0], row = new float[0], qh = new float[0], kh = new float[0], norms = new float[0], strided = new float[0];
 
-        /** A transposed K or V block (hd, N). */
+        /** A transposed K or V block (hd, N), rows SR (N ≤ SR) or N apart. */
         float[] t(int size) {
             if (t.length < size) t = new float[size];
             return t;
@@ -67,7 +67,7 @@ final class WindowAttentionCpu {
             return row;
         }
 
-        /** Q̂ (N, hd), cosine variant. */
+        /** The scaled rows of Q (or τ·Q̂) in forward, Q̂ in the cosine backward: (N, hd). */
         float[] qh(int size) {
             if (qh.length < size) qh = new float[size];
             return qh;
@@ -117,29 +117,26 @@ final class WindowAttentionCpu {
         int c = heads * hd, ld = 3 * c, nn = n * n;
         par.forRange(windows * heads, 1, (part, from, to) -> {
             Workspace ws = work[part];
-            float[] kt = ws.t(hd * n), qh = td == null ? null : ws.qh(n * hd), rn = td == null ? null : ws.norms(2 * n);
+            int ms = n <= SR ? SR : n; // Kᵀ's row stride
+            float[] kt = ws.t(hd * ms), qh = ws.qh(n * hd), rn = td == null ? null : ws.norms(2 * n);
             for (int item = from; item < to; item++) {
                 int w = item / heads, h = item % heads;
                 int q0 = qo + w * n * ld + h * hd, p0 = po + item * nn, b0 = bo + h * nn;
                 int m0 = md == null ? 0 : mo + (w % maskWindows) * nn;
-                float[] qs = qd;   // where the rows of Q (or Q̂) are read: qs[qa + i·qld + d]
-                int qa = q0, qld = ld;
-                float s = scale;
+                // qh: the rows of scale·Q, or of τ·Q̂ (cosine), (n, hd)
                 if (td == null) {
-                    transpose(kt, qd, q0 + c, ld, n, hd);
+                    transpose(kt, ms, qd, q0 + c, ld, n, hd);
+                    scaleRows(qh, qd, q0, ld, scale, n, hd);
                 } else {
                     inverseNorms(rn, 0, qd, q0, ld, n, hd);
                     inverseNorms(rn, n, qd, q0 + c, ld, n, hd);
                     normalizeRows(qh, qd, q0, ld, rn, 0, n, hd);
-                    transposeScaled(kt, qd, q0 + c, ld, rn, n, n, hd);
-                    qs = qh;
-                    qa = 0;
-                    qld = hd;
-                    s = td[to0 + h];
+                    transposeScaled(kt, ms, qd, q0 + c, ld, rn, n, n, hd);
+                    scaleRows(qh, qh, 0, hd, td[to0 + h], n, hd);
                 }
                 int i = 0;
-                for (; i + 4 <= n; i += 4) rowsTimes4(pd, p0 + i * n, n, qs, qa + i * qld, qld, s, kt, n, hd);
-                for (; i < n; i++) rowTimes(pd, p0 + i * n, qs, qa + i * qld, s, kt, n, hd);
+                for (; i + 4 <= n; i += 4) rowsTimes4(pd, p0 + i * n, n, qh, i * hd, hd, kt, ms, n, hd);
+                for (; i < n; i++) rowTimes(pd, p0 + i * n, qh, i * hd, kt, ms, n, hd);
                 for (i = 0; i < n; i++) {
                     addBiasMask(pd, p0 + i * n, bd, b0 + i * n, md, m0 + i * n, n);
                     softmaxRow(pd, p0 + i * n, n);
@@ -170,18 +167,19 @@ final class WindowAttentionCpu {
         float[] tt = tauTerms;
         par.forRange(windows * heads, 1, (part, from, to) -> {
             Workspace ws = work[part];
-            float[] vt = ws.t(hd * n), dp = ws.row(Math.max(4 * n, hd));
+            int ms = n <= SR ? SR : n; // Vᵀ's row stride
+            float[] vt = ws.t(hd * ms), dp = ws.row(Math.max(4 * n, hd));
             for (int item = from; item < to; item++) {
                 int w = item / heads, h = item % heads;
                 int q0 = qo + w * n * ld + h * hd, g0 = go + w * n * c + h * hd, p0 = po + item * nn, s0 = so + item * nn;
-                transpose(vt, qd, q0 + 2 * c, ld, n, hd);
+                transpose(vt, ms, qd, q0 + 2 * c, ld, n, hd);
                 int row = 0;
                 for (; row + 4 <= n; row += 4) {
-                    rowsTimes4(dp, 0, n, gd, g0 + row * c, c, 1f, vt, n, hd);
+                    rowsTimes4(dp, 0, n, gd, g0 + row * c, c, vt, ms, n, hd);
                     for (int r = 0; r < 4; r++) dsRow(sd, s0 + (row + r) * n, pd, p0 + (row + r) * n, dp, r * n, n);
                 }
                 for (; row < n; row++) {
-                    rowTimes(dp, 0, gd, g0 + row * c, 1f, vt, n, hd);
+                    rowTimes(dp, 0, gd, g0 + row * c, vt, ms, n, hd);
                     dsRow(sd, s0 + row * n, pd, p0 + row * n, dp, 0, n);
                 }
                 int d0 = dqo + w * n * ld + h * hd;
@@ -258,11 +256,11 @@ final class WindowAttentionCpu {
         }
     }
 
-    /** dst[d·n + j] = src[at + j·ld + d]·|rn[ra + j]|: unit rows, transposed to (hd, n). */
-    private static void transposeScaled(float[] dst, float[] src, int at, int ld, float[] rn, int ra, int n, int hd) {
+    /** dst[d·ms + j] = src[at + j·ld + d]·|rn[ra + j]|: unit rows, transposed to (hd, n) in rows ms apart. */
+    private static void transposeScaled(float[] dst, int ms, float[] src, int at, int ld, float[] rn, int ra, int n, int hd) {
         for (int j = 0; j < n; j++) {
             float inv = Math.abs(rn[ra + j]);
-            for (int d = 0; d < hd; d++) dst[d * n + j] = src[at + j * ld + d] * inv;
+            for (int d = 0; d < hd; d++) dst[d * ms + j] = src[at + j * ld + d] * inv;
         }
     }
 
@@ -285,57 +283,66 @@ final class WindowAttentionCpu {
         for (int d = 0; d < hd; d++) out[oi + d] = Math.fma(tau * g[d] - xh[xi + d] * proj, inv, out[oi + d]);
     }
 
-    /** dst[d·n + j] = src[at + j·ld + d]: an (n, hd) block of rows ld apart, transposed to (hd, n). */
-    private static void transpose(float[] dst, float[] src, int at, int ld, int n, int hd) {
+    /** dst[d·ms + j] = src[at + j·ld + d]: an (n, hd) block of rows ld apart, transposed to (hd, n) in rows ms apart. */
+    private static void transpose(float[] dst, int ms, float[] src, int at, int ld, int n, int hd) {
         for (int j = 0; j < n; j++) {
             int s = at + j * ld;
-            for (int d = 0; d < hd; d++) dst[d * n + j] = src[s + d];
+            for (int d = 0; d < hd; d++) dst[d * ms + j] = src[s + d];
+        }
+    }
+
+    /** dst[r·hd + d] = src[x0 + r·ld + d]·scale: the rows of Q scaled once, not at each of their N uses. */
+    private static void scaleRows(float[] dst, float[] src, int x0, int ld, float scale, int n, int hd) {
+        for (int r = 0; r < n; r++) {
+            for (int d = 0; d < hd; d++) dst[r * hd + d] = src[x0 + r * ld + d] * scale;
         }
     }
 
     /**
-     * One row of a product with a transposed (hd, n) block: out[oi + j] = Σ_d (x[xi + d]·scale)·m[d·n + j]
-     * (the scores S = (scale·Q)·Kᵀ with m = Kᵀ, or dP = dO·Vᵀ with scale 1).
+     * One row of a product with a transposed (hd, n) block in rows ms apart: out[oi + j] =
+     * Σ_d x[xi + d]·m[d·ms + j] (the scores S = (scale·Q)·Kᵀ with m = Kᵀ, or dP = dO·Vᵀ).
      */
-    private static void rowTimes(float[] out, int oi, float[] x, int xi, float scale, float[] m, int n, int hd) {
+    private static void rowTimes(float[] out, int oi, float[] x, int xi, float[] m, int ms, int n, int hd) {
         int j = 0;
         for (; j <= n - L; j += L) {
             FloatVector acc = FloatVector.zero(S);
-            for (int d = 0; d < hd; d++) acc = FloatVector.fromArray(S, m, d * n + j).fma(FloatVector.broadcast(S, x[xi + d] * scale), acc);
+            for (int d = 0; d < hd; d++) acc = FloatVector.fromArray(S, m, d * ms + j).fma(FloatVector.broadcast(S, x[xi + d]), acc);
             acc.intoArray(out, oi + j);
         }
-        rowTimesTail(out, oi, x, xi, scale, m, j, n, hd);
+        rowTimesTail(out, oi, x, xi, m, ms, j, n, hd);
     }
 
     /**
-     * rowTimes for the four rows out[oi + r·ldo], x[xi + r·ldx] (r < 4): four fma chains share each
-     * load of m, where one row is one chain bound by the fma latency. Each row sums in rowTimes'
-     * order, so the results are the same to the bit.
+     * rowTimes for the four rows out[oi + r·ldo], x[xi + r·ldx] (r &lt; 4). With m in rows
+     * {@link #SR} apart, three vectors of columns at a time ({@link #rowsTimes4x3}); then one vector
+     * at a time, four fma chains sharing each load of m; then the scalar columns, the four rows'
+     * chains interleaved. Each row sums in rowTimes' order, so the results are the same to the bit.
      */
-    private static void rowsTimes4(float[] out, int oi, int ldo, float[] x, int xi, int ldx, float scale, float[] m, int n, int hd) {
-        int vec = n / L * L;
-        for (int j = 0; j < vec; j += L) {
+    private static void rowsTimes4(float[] out, int oi, int ldo, float[] x, int xi, int ldx, float[] m, int ms, int n, int hd) {
+        int vec = n / L * L, j = 0;
+        if (ms == SR) for (; j + 3 * L <= vec; j += 3 * L) rowsTimes4x3(out, oi + j, ldo, x, xi, ldx, m, j, hd);
+        for (; j < vec; j += L) {
             FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
             for (int d = 0; d < hd; d++) {
-                FloatVector v = FloatVector.fromArray(S, m, d * n + j);
-                s0 = v.fma(FloatVector.broadcast(S, x[xi + d] * scale), s0);
-                s1 = v.fma(FloatVector.broadcast(S, x[xi + ldx + d] * scale), s1);
-                s2 = v.fma(FloatVector.broadcast(S, x[xi + 2 * ldx + d] * scale), s2);
-                s3 = v.fma(FloatVector.broadcast(S, x[xi + 3 * ldx + d] * scale), s3);
+                FloatVector v = FloatVector.fromArray(S, m, d * ms + j);
+                s0 = v.fma(FloatVector.broadcast(S, x[xi + d]), s0);
+                s1 = v.fma(FloatVector.broadcast(S, x[xi + ldx + d]), s1);
+                s2 = v.fma(FloatVector.broadcast(S, x[xi + 2 * ldx + d]), s2);
+                s3 = v.fma(FloatVector.broadcast(S, x[xi + 3 * ldx + d]), s3);
             }
             s0.intoArray(out, oi + j);
             s1.intoArray(out, oi + ldo + j);
             s2.intoArray(out, oi + 2 * ldo + j);
             s3.intoArray(out, oi + 3 * ldo + j);
         }
-        for (int j = vec; j < n; j++) { // the scalar columns, the four rows' chains interleaved
+        for (j = vec; j < n; j++) {
             float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
             for (int d = 0; d < hd; d++) {
-                float md = m[d * n + j];
-                a0 = Math.fma(md, x[xi + d] * scale, a0);
-                a1 = Math.fma(md, x[xi + ldx + d] * scale, a1);
-                a2 = Math.fma(md, x[xi + 2 * ldx + d] * scale, a2);
-                a3 = Math.fma(md, x[xi + 3 * ldx + d] * scale, a3);
+                float md = m[d * ms + j];
+                a0 = Math.fma(md, x[xi + d], a0);
+                a1 = Math.fma(md, x[xi + ldx + d], a1);
+                a2 = Math.fma(md, x[xi + 2 * ldx + d], a2);
+                a3 = Math.fma(md, x[xi + 3 * ldx + d], a3);
             }
             out[oi + j] = a0;
             out[oi + ldo + j] = a1;
@@ -344,11 +351,55 @@ final class WindowAttentionCpu {
         }
     }
 
+    /**
+     * Columns [j, j + 3L) of four rows of x·m, m in rows {@link #SR} apart (a constant: its loads'
+     * bounds checks are hoisted): twelve fma chains, each broadcast of x shared by three loads of m.
+     */
+    private static void rowsTimes4x3(float[] out, int oi, int ldo, float[] x, int xi, int ldx, float[] m, int j, int hd) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s02 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S), s12 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S), s22 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S), s32 = FloatVector.zero(S);
+        int x1 = xi + ldx, x2 = xi + 2 * ldx, x3 = xi + 3 * ldx;
+        for (int d = 0; d < hd; d++) {
+            int mi = d * SR + j;
+            FloatVector v0 = FloatVector.fromArray(S, m, mi), v1 = FloatVector.fromArray(S, m, mi + L), v2 = FloatVector.fromArray(S, m, mi + 2 * L);
+            FloatVector b = FloatVector.broadcast(S, x[xi + d]);
+            s00 = v0.fma(b, s00);
+            s01 = v1.fma(b, s01);
+            s02 = v2.fma(b, s02);
+            b = FloatVector.broadcast(S, x[x1 + d]);
+            s10 = v0.fma(b, s10);
+            s11 = v1.fma(b, s11);
+            s12 = v2.fma(b, s12);
+            b = FloatVector.broadcast(S, x[x2 + d]);
+            s20 = v0.fma(b, s20);
+            s21 = v1.fma(b, s21);
+            s22 = v2.fma(b, s22);
+            b = FloatVector.broadcast(S, x[x3 + d]);
+            s30 = v0.fma(b, s30);
+            s31 = v1.fma(b, s31);
+            s32 = v2.fma(b, s32);
+        }
+        s00.intoArray(out, oi);
+        s01.intoArray(out, oi + L);
+        s02.intoArray(out, oi + 2 * L);
+        s10.intoArray(out, oi + ldo);
+        s11.intoArray(out, oi + ldo + L);
+        s12.intoArray(out, oi + ldo + 2 * L);
+        s20.intoArray(out, oi + 2 * ldo);
+        s21.intoArray(out, oi + 2 * ldo + L);
+        s22.intoArray(out, oi + 2 * ldo + 2 * L);
+        s30.intoArray(out, oi + 3 * ldo);
+        s31.intoArray(out, oi + 3 * ldo + L);
+        s32.intoArray(out, oi + 3 * ldo + 2 * L);
+    }
+
     /** rowTimes' scalar columns [j0, n). */
-    private static void rowTimesTail(float[] out, int oi, float[] x, int xi, float scale, float[] m, int j0, int n, int hd) {
+    private static void rowTimesTail(float[] out, int oi, float[] x, int xi, float[] m, int ms, int j0, int n, int hd) {
         for (int j = j0; j < n; j++) {
             float acc = 0f;
-            for (int d = 0; d < hd; d++) acc = Math.fma(m[d * n + j], x[xi + d] * scale, acc);
+            for (int d = 0; d < hd; d++) acc = Math.fma(m[d * ms + j], x[xi + d], acc);
             out[oi + j] = acc;
         }
     }
