@@ -29,44 +29,66 @@ final class ElementwiseCpu {
         par.forRange(x.size(), ELEMENT_GRAIN, (part, from, to) -> unaryRange(op, p, od, oo, xd, xo, from, to));
     }
 
+    /**
+     * One case, one small method: with all vector loops in one switch, C2 ran out of inlining budget
+     * for the later cases and boxed their vectors (ReLU in the multi-task round's heads: Float512Vector
+     * allocation samples in JFR all through a run).
+     */
     private static void unaryRange(UnaryOp op, float p, float[] od, int oo, float[] xd, int xo, int from, int to) {
-        int i = from;
         switch (op) {
-            case SCALE -> {
-                for (; i <= to - L; i += L) FloatVector.fromArray(S, xd, xo + i).mul(p).intoArray(od, oo + i);
-                for (; i < to; i++) od[oo + i] = xd[xo + i] * p;
-            }
-            case ADD_SCALAR -> {
-                for (; i <= to - L; i += L) FloatVector.fromArray(S, xd, xo + i).add(p).intoArray(od, oo + i);
-                for (; i < to; i++) od[oo + i] = xd[xo + i] + p;
-            }
-            case RELU -> {
-                for (; i <= to - L; i += L) FloatVector.fromArray(S, xd, xo + i).max(0f).intoArray(od, oo + i);
-                for (; i < to; i++) od[oo + i] = Math.max(xd[xo + i], 0f);
-            }
-            case SQUARE -> {
-                for (; i <= to - L; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, xd, xo + i);
-                    v.mul(v).intoArray(od, oo + i);
-                }
-                for (; i < to; i++) od[oo + i] = xd[xo + i] * xd[xo + i];
-            }
+            case SCALE -> scale(od, oo, xd, xo, p, from, to);
+            case ADD_SCALAR -> addScalar(od, oo, xd, xo, p, from, to);
+            case RELU -> relu(od, oo, xd, xo, from, to);
+            case SQUARE -> square(od, oo, xd, xo, from, to);
             case GELU -> geluForward(od, oo, xd, xo, from, to);
-            case EXP -> {
-                for (; i <= to - L; i += L) VectorMath.exp(FloatVector.fromArray(S, xd, xo + i)).intoArray(od, oo + i);
-                for (; i < to; i++) od[oo + i] = VectorMath.exp(xd[xo + i]);
-            }
-            case SIGMOID -> {
-                for (; i <= to - L; i += L) {
-                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, xd, xo + i).neg());
-                    ONE.div(e.add(1f)).intoArray(od, oo + i);
-                }
-                for (; i < to; i++) od[oo + i] = 1f / (VectorMath.exp(-xd[xo + i]) + 1f);
-            }
+            case EXP -> exp(od, oo, xd, xo, from, to);
+            case SIGMOID -> sigmoid(od, oo, xd, xo, from, to);
             default -> {
-                for (; i < to; i++) od[oo + i] = (float) op.f(xd[xo + i], p);
+                for (int i = from; i < to; i++) od[oo + i] = (float) op.f(xd[xo + i], p);
             }
         }
+    }
+
+    private static void scale(float[] od, int oo, float[] xd, int xo, float p, int from, int to) {
+        int i = from;
+        for (; i <= to - L; i += L) FloatVector.fromArray(S, xd, xo + i).mul(p).intoArray(od, oo + i);
+        for (; i < to; i++) od[oo + i] = xd[xo + i] * p;
+    }
+
+    private static void addScalar(float[] od, int oo, float[] xd, int xo, float p, int from, int to) {
+        int i = from;
+        for (; i <= to - L; i += L) FloatVector.fromArray(S, xd, xo + i).add(p).intoArray(od, oo + i);
+        for (; i < to; i++) od[oo + i] = xd[xo + i] + p;
+    }
+
+    private static void relu(float[] od, int oo, float[] xd, int xo, int from, int to) {
+        int i = from;
+        for (; i <= to - L; i += L) FloatVector.fromArray(S, xd, xo + i).max(0f).intoArray(od, oo + i);
+        for (; i < to; i++) od[oo + i] = Math.max(xd[xo + i], 0f);
+    }
+
+    private static void square(float[] od, int oo, float[] xd, int xo, int from, int to) {
+        int i = from;
+        for (; i <= to - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, xd, xo + i);
+            v.mul(v).intoArray(od, oo + i);
+        }
+        for (; i < to; i++) od[oo + i] = xd[xo + i] * xd[xo + i];
+    }
+
+    private static void exp(float[] od, int oo, float[] xd, int xo, int from, int to) {
+        int i = from;
+        for (; i <= to - L; i += L) VectorMath.exp(FloatVector.fromArray(S, xd, xo + i)).intoArray(od, oo + i);
+        for (; i < to; i++) od[oo + i] = VectorMath.exp(xd[xo + i]);
+    }
+
+    private static void sigmoid(float[] od, int oo, float[] xd, int xo, int from, int to) {
+        int i = from;
+        for (; i <= to - L; i += L) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, xd, xo + i).neg());
+            ONE.div(e.add(1f)).intoArray(od, oo + i);
+        }
+        for (; i < to; i++) od[oo + i] = 1f / (VectorMath.exp(-xd[xo + i]) + 1f);
     }
 
     /**

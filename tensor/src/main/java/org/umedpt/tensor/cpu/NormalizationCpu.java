@@ -48,11 +48,10 @@ final class NormalizationCpu {
     static double expShifted(float[] yd, int yi, float[] xd, int xi, int len, float max) {
         int c = 0;
         double s = 0;
-        if (len >= L) {
-            for (; c <= len - L; c += L) VectorMath.exp(FloatVector.fromArray(S, xd, xi + c).sub(max)).intoArray(yd, yi + c);
-            // lane sums reduced once per row (a reduction per vector, in lane order, cost more than the
-            // exps), in a loop of their own: with the sum in the exp loop, C2 boxed the vectors
-            s = laneSums(yd, yi, c);
+        for (; c <= len - L; c += L) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, xd, xi + c).sub(max));
+            e.intoArray(yd, yi + c);
+            s += e.reduceLanes(VectorOperators.ADD);
         }
         for (; c < len; c++) {
             float e = VectorMath.exp(xd[xi + c] - max);
@@ -60,13 +59,6 @@ final class NormalizationCpu {
             s += e;
         }
         return s;
-    }
-
-    /** Σ of the first len (a multiple of L, ≥ L) floats from at: lane-wise sums, then one reduction. */
-    private static double laneSums(float[] d, int at, int len) {
-        FloatVector acc = FloatVector.fromArray(S, d, at);
-        for (int c = L; c < len; c += L) acc = acc.add(FloatVector.fromArray(S, d, at + c));
-        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /** max of len ≥ 1 floats. */
