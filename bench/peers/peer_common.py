@@ -118,4 +118,10 @@ def peer_line():
     keys = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY",
             "DNNL_MAX_CPU_ISA")
     env = ", ".join(f"{k}={os.environ[k]}" for k in keys if k in os.environ)
-    return f"peer: {'; '.join(desc) or 'no OpenBLAS mapped'}; {env}"
+    if not desc:
+        # Debian's python3-torch runs on whatever libblas.so.3 the alternatives system points at: on a
+        # fresh machine that can be the reference BLAS, ~30x slower than OpenBLAS (torch.mm 1024³ at
+        # 5 GFLOP/s), which makes every comparison meaningless
+        sys.stderr.write("peer: WARNING: no OpenBLAS in this process; torch.mm runs on the reference BLAS. "
+                         "Install it: apt-get install libopenblas0-pthread\n")
+    return f"peer: {'; '.join(desc) or 'no OpenBLAS mapped (reference BLAS: not a fair peer)'}; {env}"
