@@ -117,7 +117,7 @@ final class WindowAttentionCpu {
         int c = heads * hd, ld = 3 * c, nn = n * n;
         par.forRange(windows * heads, 1, (part, from, to) -> {
             Workspace ws = work[part];
-            int ms = n <= SR ? SR : n; // Kᵀ's row stride
+            int ms = transposedStride(n);
             float[] kt = ws.t(hd * ms), qh = ws.qh(n * hd), rn = td == null ? null : ws.norms(2 * n);
             for (int item = from; item < to; item++) {
                 int w = item / heads, h = item % heads;
@@ -141,13 +141,7 @@ final class WindowAttentionCpu {
                     addBiasMask(pd, p0 + i * n, bd, b0 + i * n, md, m0 + i * n, n);
                     softmaxRow(pd, p0 + i * n, n);
                 }
-                if (n <= SR) {
-                    float[] pr = ws.strided(n);
-                    copyRows(pr, pd, p0, n);
-                    accumulateStrided(od, oo + w * n * c + h * hd, c, pr, qd, q0 + 2 * c, ld, n, hd, 1f, false);
-                } else {
-                    accumulateRows(od, oo + w * n * c + h * hd, c, pd, p0, n, 1, qd, q0 + 2 * c, ld, n, hd, 1f, false);
-                }
+                accumulateByRows(ws, od, oo + w * n * c + h * hd, c, pd, p0, qd, q0 + 2 * c, ld, n, hd, 1f, false);
             }
         });
     }
@@ -167,7 +161,7 @@ final class WindowAttentionCpu {
         float[] tt = tauTerms;
         par.forRange(windows * heads, 1, (part, from, to) -> {
             Workspace ws = work[part];
-            int ms = n <= SR ? SR : n; // Vᵀ's row stride
+            int ms = transposedStride(n);
             float[] vt = ws.t(hd * ms), dp = ws.row(Math.max(4 * n, hd));
             for (int item = from; item < to; item++) {
                 int w = item / heads, h = item % heads;
@@ -188,13 +182,7 @@ final class WindowAttentionCpu {
                     // dV[j] += Σ_i P[i, j]·dO[i];  dK[j] += scale·Σ_i dS[i, j]·Q[i];  dQ[i] += scale·Σ_j dS[i, j]·K[j]
                     accumulateRows(dqd, d0 + 2 * c, ld, pd, p0, 1, n, gd, g0, c, n, hd, 1f, true);
                     accumulateRows(dqd, d0 + c, ld, sd, s0, 1, n, qd, q0, ld, n, hd, scale, true);
-                    if (n <= SR) {
-                        float[] sr = ws.strided(n);
-                        copyRows(sr, sd, s0, n);
-                        accumulateStrided(dqd, d0, ld, sr, qd, q0 + c, ld, n, hd, scale, true);
-                    } else {
-                        accumulateRows(dqd, d0, ld, sd, s0, n, 1, qd, q0 + c, ld, n, hd, scale, true);
-                    }
+                    accumulateByRows(ws, dqd, d0, ld, sd, s0, qd, q0 + c, ld, n, hd, scale, true);
                     continue;
                 }
                 float t = td[to0 + h];
@@ -543,6 +531,26 @@ final class WindowAttentionCpu {
             s5.intoArray(out, o0 + 5 * ldo + d);
             s6.intoArray(out, o0 + 6 * ldo + d);
             s7.intoArray(out, o0 + 7 * ldo + d);
+        }
+    }
+
+    /** Row stride of a transposed K or V block: the constant {@link #SR} where N fits, else N. */
+    private static int transposedStride(int n) {
+        return n <= SR ? SR : n;
+    }
+
+    /**
+     * accumulateRows over the rows of an (n, n) block a[a0 + r·n + t] (P or dS): from a copy with
+     * rows {@link #SR} apart where n fits ({@link #accumulateStrided}), else in place.
+     */
+    private static void accumulateByRows(Workspace ws, float[] out, int oi, int ldo, float[] a, int a0, float[] x, int x0, int ldx, int n,
+                                         int hd, float alpha, boolean accumulate) {
+        if (n <= SR) {
+            float[] rows = ws.strided(n);
+            copyRows(rows, a, a0, n);
+            accumulateStrided(out, oi, ldo, rows, x, x0, ldx, n, hd, alpha, accumulate);
+        } else {
+            accumulateRows(out, oi, ldo, a, a0, n, 1, x, x0, ldx, n, hd, alpha, accumulate);
         }
     }
 
