@@ -10,8 +10,9 @@ import static org.umedpt.tensor.cpu.VectorMath.S;
 /**
  * The row normalisations of {@link CpuBackend}: softmax (and log-softmax) and LayerNorm, forward and
  * backward, each row a vectorised pass or two with its sums in double. {@link WindowAttentionCpu}'s
- * fused softmax repeats {@link #softmaxForward}'s operations and calls {@link #rowMax}, so that its P
- * equals the unfused op's bit for bit: change the two together.
+ * fused softmax performs {@link #softmaxForward}'s operations ({@link #rowMax}, x − max, {@link
+ * #expShifted}'s exp, {@link Runs#sum}, ·1/Σ), by passes over a whole block instead of row by row,
+ * so that its P equals the unfused op's bit for bit: change the two together.
  */
 final class NormalizationCpu {
     private final Parallel par;
@@ -27,7 +28,8 @@ final class NormalizationCpu {
             for (int r = from; r < to; r++) {
                 int xi = xo + r * cols, yi = yo + r * cols;
                 float max = rowMax(xd, xi, cols);
-                double s = expShifted(yd, yi, xd, xi, cols, max);
+                expShifted(yd, yi, xd, xi, cols, max);
+                double s = Runs.sum(yd, yi, cols);
                 int c;
                 if (log) {
                     float lse = (float) (max + Math.log(s));
@@ -42,23 +44,14 @@ final class NormalizationCpu {
     }
 
     /**
-     * y[yi + c] = e^(x[xi + c] − max) for c &lt; len (vector exp: ~35× faster than Math.exp), and their
-     * sum in double: the softmax numerator of a row (y may be x).
+     * y[yi + c] = e^(x[xi + c] − max) for c &lt; len (vector exp: ~35× faster than Math.exp; y may be
+     * x): the softmax numerator of a row. Its sum is {@link Runs#sum}, a pass of its own: a sum
+     * carried through this loop made C2 box the vectors in the multi-task round (DESIGN-NOTES).
      */
-    static double expShifted(float[] yd, int yi, float[] xd, int xi, int len, float max) {
+    static void expShifted(float[] yd, int yi, float[] xd, int xi, int len, float max) {
         int c = 0;
-        double s = 0;
-        for (; c <= len - L; c += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, xd, xi + c).sub(max));
-            e.intoArray(yd, yi + c);
-            s += e.reduceLanes(VectorOperators.ADD);
-        }
-        for (; c < len; c++) {
-            float e = VectorMath.exp(xd[xi + c] - max);
-            yd[yi + c] = e;
-            s += e;
-        }
-        return s;
+        for (; c <= len - L; c += L) VectorMath.exp(FloatVector.fromArray(S, xd, xi + c).sub(max)).intoArray(yd, yi + c);
+        for (; c < len; c++) yd[yi + c] = VectorMath.exp(xd[xi + c] - max);
     }
 
     /** max of len ≥ 1 floats. */
