@@ -106,21 +106,31 @@ final class ElementwiseCpu {
     }
 
     /**
-     * g[i] = e^(−x²/2) for len elements of x from xi: GELU's exp in a loop of its own, because
-     * with {@link VectorMath#exp} inside the erf chain C2 ran out of inlining budget and boxed
-     * every vector (a quarter of a Swin step's time in boxed GELU backward).
+     * g[i] = e^(−z²), z = min(|x|/√2, 10), for len elements of x from xi: GELU's exp in a loop of
+     * its own, because with {@link VectorMath#exp} inside the erf chain C2 ran out of inlining
+     * budget and boxed every vector (a quarter of a Swin step's time in boxed GELU backward).
+     * z ≥ 0, so its min is taken on the bit patterns (one integer instruction; NaN becomes 10,
+     * and the result is NaN through x anyway), and −z² ≥ −100 needs no clamp before the exp.
+     * Beyond 10, e^(−z²) &lt; 4e−44 does not change erf or Φ in float.
      */
     private static void gaussian(float[] g, float[] xd, int xi, int len) {
         int i = 0;
         for (; i <= len - L; i += L) {
-            FloatVector z = FloatVector.fromArray(S, xd, xi + i).mul(INV_SQRT2).abs();
-            VectorMath.exp(z.mul(z).neg()).intoArray(g, i);
+            FloatVector z = FloatVector.fromArray(S, xd, xi + i).mul(INV_SQRT2).abs()
+                    .reinterpretAsInts().min(Z_MAX_BITS).reinterpretAsFloats();
+            VectorMath.expInRange(z.mul(z).neg()).intoArray(g, i);
         }
-        for (; i < len; i++) {
-            float z = Math.abs(xd[xi + i] * INV_SQRT2);
-            g[i] = VectorMath.exp(-(z * z));
-        }
+        for (; i < len; i++) g[i] = gaussian(xd[xi + i]);
     }
+
+    /** The scalar twin of {@link #gaussian(float[], float[], int, int)}'s body. */
+    private static float gaussian(float x) {
+        float z = Float.intBitsToFloat(Math.min(Float.floatToRawIntBits(Math.abs(x * INV_SQRT2)), Z_MAX_BITS));
+        return VectorMath.expInRange(-(z * z));
+    }
+
+    /** The bit pattern of 10f: {@link #gaussian}'s bound on z. */
+    private static final int Z_MAX_BITS = 0x41200000;
 
     /** out = 0.5·x·(1 + erf(x/√2)) for len elements, with e^(−x²/2) from {@link #gaussian}. */
     private static void geluFromGaussian(float[] od, int oo, float[] xd, int xo, float[] g, int len) {
@@ -197,16 +207,14 @@ final class ElementwiseCpu {
         float z = Math.abs(x * INV_SQRT2);
         float t = 1f / (z * ERF_P + 1f);
         float poly = ((((t * ERF_A5 + ERF_A4) * t + ERF_A3) * t + ERF_A2) * t + ERF_A1) * t;
-        float erfAbs = -(poly * VectorMath.exp(-(z * z))) + 1f;
+        float erfAbs = -(poly * gaussian(x)) + 1f;
         // x's sign bit OR-ed in, exactly as the vector body (not copySign: erfAbs may be a tiny negative)
         return Float.intBitsToFloat(Float.floatToRawIntBits(erfAbs) | (Float.floatToRawIntBits(x) & SIGN_BIT));
     }
 
     /** Scalar twin of the vector derivative Φ(x) + x·φ(x). */
     private static float geluDerivative(float x) {
-        float z = Math.abs(x * INV_SQRT2);
-        float gauss = VectorMath.exp(-(z * z));
-        return (erf(x) + 1f) * 0.5f + x * gauss * INV_SQRT_2PI;
+        return (erf(x) + 1f) * 0.5f + x * gaussian(x) * INV_SQRT_2PI;
     }
 
     void unaryBackward(Tensor dX, UnaryOp op, Tensor x, Tensor y, Tensor dY, float p) {

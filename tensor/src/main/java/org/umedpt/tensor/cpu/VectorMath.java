@@ -41,7 +41,14 @@ final class VectorMath {
             V_P3 = FloatVector.broadcast(S, P3);
 
     static FloatVector exp(FloatVector x) {
-        x = x.max(X_MIN).min(X_MAX);
+        return expInRange(x.max(X_MIN).min(X_MAX));
+    }
+
+    /**
+     * {@link #exp(FloatVector)} for x already in [−104, 89], where the clamp is the identity: a
+     * Java-semantics vector max or min is five or six instructions on x86 (NaN and −0 handling).
+     */
+    static FloatVector expInRange(FloatVector x) {
         FloatVector t = x.fma(LOG2E, ROUND);
         FloatVector n = t.sub(ROUND);
         FloatVector r = n.fma(V_NEG_LN2_HI, x);
@@ -58,7 +65,11 @@ final class VectorMath {
 
     /** The scalar twin of {@link #exp(FloatVector)}: bit-identical per element. */
     static float exp(float x) {
-        x = Math.min(Math.max(x, X_MIN), X_MAX);
+        return expInRange(Math.min(Math.max(x, X_MIN), X_MAX));
+    }
+
+    /** The scalar twin of {@link #expInRange(FloatVector)}. */
+    static float expInRange(float x) {
         float t = Math.fma(x, LOG2E, ROUND);
         float n = t - ROUND;
         float r = Math.fma(n, -LN2_HI, x);

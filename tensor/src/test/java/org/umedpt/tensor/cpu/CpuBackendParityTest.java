@@ -57,6 +57,30 @@ class CpuBackendParityTest {
         }
     }
 
+    /**
+     * GELU and its derivative far out, where e^(−x²/2) underflows (the exp's argument is bounded at
+     * |x|/√2 = 10): 0.0, ±(0…40) by 0.0625, each value at a vector lane and in a scalar tail.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void geluFarOutMatchesDefinition(int threads) {
+        int n = 2 * 641 + 1 + 7; // 7 more: the last elements run in a scalar tail
+        float[] v = new float[n];
+        for (int i = 0; i < 641; i++) {
+            v[2 * i] = i * 0.0625f;
+            v[2 * i + 1] = -i * 0.0625f;
+        }
+        for (int i = 2 * 641; i < n; i++) v[i] = (i % 2 == 0 ? 1 : -1) * (12f + (i - 2 * 641) * 1.5f);
+        Tensor x = Tensor.of(v, n), y = Tensor.zeros(n), dy = Tensor.full(1f, n), dx = Tensor.zeros(n);
+        CpuBackend be = threads == 1 ? one : two;
+        be.unary(y, UnaryOp.GELU, x, 0f);
+        be.unaryBackward(dx, UnaryOp.GELU, x, y, dy, 0f);
+        for (int i = 0; i < n; i++) {
+            close(UnaryOp.GELU.f(v[i], 0), y.data()[i], "gelu(" + v[i] + ")");
+            close(UnaryOp.GELU.df(v[i], y.data()[i], 0), dx.data()[i], "gelu'(" + v[i] + ")");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 13, 129, 4099, 70001})
     void binaryAndBroadcastMatchScalarLoops(int n) {
