@@ -145,47 +145,40 @@ final class ElementwiseCpu {
             FloatVector erf = erfAbs.reinterpretAsInts().or(x.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
             x.mul(0.5f).mul(erf.add(1f)).intoArray(od, oo + i);
         }
-        for (; i < len; i++) od[oo + i] = gelu(xd[xo + i]);
+        for (; i < len; i++) od[oo + i] = gelu(xd[xo + i], g[i]);
     }
 
     /**
-     * GELU backward over [from, to): dx += dy·(Φ(x) + x·φ(x)), in chunks: the derivative goes to a
-     * small buffer in one method and is applied in another. As one loop body the vector chain was long
-     * enough for C2 to stop inlining and box (7.6 % of a swin_t step in boxed FloatVector calls).
+     * GELU backward over [from, to): dx += dy·(Φ(x) + x·φ(x)), in chunks: e^(−x²/2) goes to a small
+     * buffer in one method ({@link #gaussian}) and the derivative is formed and applied in another.
+     * As one loop body the vector chain was long enough for C2 to stop inlining and box (7.6 % of a
+     * swin_t step in boxed FloatVector calls); with the apply a third loop, the three inlined into
+     * this method passed C2's node limit in the multi-task round and the derivative ran boxed.
      */
     private static void geluBackward(float[] dxd, int dxo, float[] xd, int xo, float[] dyd, int dyo, int from, int to) {
-        float[] d = new float[1024];
-        for (int c = from; c < to; c += d.length) {
-            int len = Math.min(d.length, to - c);
-            gaussian(d, xd, xo + c, len);
-            geluDerivative(d, xd, xo + c, len);
-            multiplyAdd(dxd, dxo + c, d, dyd, dyo + c, len);
+        float[] g = new float[1024];
+        for (int c = from; c < to; c += g.length) {
+            int len = Math.min(g.length, to - c);
+            gaussian(g, xd, xo + c, len);
+            addGeluDerivative(dxd, dxo + c, xd, xo + c, dyd, dyo + c, g, len);
         }
     }
 
-    /** d[i] = Φ(x) + x·φ(x) for len elements of x from xi; d holds e^(−x²/2) on entry ({@link #gaussian}). */
-    private static void geluDerivative(float[] d, float[] xd, int xi, int len) {
+    /** dx[i] += dy[i]·(Φ(x) + x·φ(x)) for len elements; g holds e^(−x²/2) ({@link #gaussian}). */
+    private static void addGeluDerivative(float[] dxd, int dxo, float[] xd, int xi, float[] dyd, int dyo, float[] g, int len) {
         int i = 0;
         for (; i <= len - L; i += L) {
             FloatVector xv = FloatVector.fromArray(S, xd, xi + i);
             FloatVector z = xv.mul(INV_SQRT2).abs();
             FloatVector t = ONE.div(z.mul(ERF_P).add(1f));
             FloatVector poly = t.mul(ERF_A5).add(ERF_A4).mul(t).add(ERF_A3).mul(t).add(ERF_A2).mul(t).add(ERF_A1).mul(t);
-            FloatVector gauss = FloatVector.fromArray(S, d, i); // e^(−x²/2)
+            FloatVector gauss = FloatVector.fromArray(S, g, i); // e^(−x²/2)
             FloatVector erfAbs = poly.mul(gauss).neg().add(1f);
             FloatVector erf = erfAbs.reinterpretAsInts().or(xv.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
-            erf.add(1f).mul(0.5f).add(xv.mul(gauss).mul(INV_SQRT_2PI)).intoArray(d, i);
+            FloatVector d = erf.add(1f).mul(0.5f).add(xv.mul(gauss).mul(INV_SQRT_2PI));
+            d.fma(FloatVector.fromArray(S, dyd, dyo + i), FloatVector.fromArray(S, dxd, dxo + i)).intoArray(dxd, dxo + i);
         }
-        for (; i < len; i++) d[i] = geluDerivative(xd[xi + i]);
-    }
-
-    /** out[i] += a[i]·b[i] for len elements. */
-    private static void multiplyAdd(float[] out, int oo, float[] a, float[] b, int bo, int len) {
-        int i = 0;
-        for (; i <= len - L; i += L) {
-            FloatVector.fromArray(S, a, i).fma(FloatVector.fromArray(S, b, bo + i), FloatVector.fromArray(S, out, oo + i)).intoArray(out, oo + i);
-        }
-        for (; i < len; i++) out[oo + i] = Math.fma(a[i], b[bo + i], out[oo + i]);
+        for (; i < len; i++) dxd[dxo + i] = Math.fma(geluDerivative(xd[xi + i], g[i]), dyd[dyo + i], dxd[dxo + i]);
     }
 
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
@@ -195,26 +188,28 @@ final class ElementwiseCpu {
             ERF_A4 = -1.453152027f, ERF_A5 = 1.061405429f;
 
     /**
-     * Scalar GELU for vector tails: the vector body's operations in its order (Abramowitz–Stegun
-     * erf, {@link VectorMath#exp}), so an element's value does not depend on where a range split.
+     * Scalar GELU for vector tails, from g = e^(−x²/2) as {@link #gaussian} left it: the vector
+     * body's operations in its order, so an element's value does not depend on where a range split.
+     * The tails take g rather than recompute it: with the exp inlined in the tail too, C2 ran out of
+     * inlining budget in the multi-task round and boxed the derivative's vector body.
      */
-    private static float gelu(float x) {
-        return x * 0.5f * (erf(x) + 1f);
+    private static float gelu(float x, float g) {
+        return x * 0.5f * (erf(x, g) + 1f);
     }
 
-    /** The scalar twin of the vector erf(x/√2) in {@link #geluForward} and {@link #geluDerivative}. */
-    private static float erf(float x) {
+    /** The scalar twin of the vector erf(x/√2) in {@link #geluFromGaussian} and {@link #addGeluDerivative}. */
+    private static float erf(float x, float g) {
         float z = Math.abs(x * INV_SQRT2);
         float t = 1f / (z * ERF_P + 1f);
         float poly = ((((t * ERF_A5 + ERF_A4) * t + ERF_A3) * t + ERF_A2) * t + ERF_A1) * t;
-        float erfAbs = -(poly * gaussian(x)) + 1f;
+        float erfAbs = -(poly * g) + 1f;
         // x's sign bit OR-ed in, exactly as the vector body (not copySign: erfAbs may be a tiny negative)
         return Float.intBitsToFloat(Float.floatToRawIntBits(erfAbs) | (Float.floatToRawIntBits(x) & SIGN_BIT));
     }
 
-    /** Scalar twin of the vector derivative Φ(x) + x·φ(x). */
-    private static float geluDerivative(float x) {
-        return (erf(x) + 1f) * 0.5f + x * gaussian(x) * INV_SQRT_2PI;
+    /** Scalar twin of the vector derivative Φ(x) + x·φ(x), from g = e^(−x²/2). */
+    private static float geluDerivative(float x, float g) {
+        return (erf(x, g) + 1f) * 0.5f + x * g * INV_SQRT_2PI;
     }
 
     void unaryBackward(Tensor dX, UnaryOp op, Tensor x, Tensor y, Tensor dY, float p) {
