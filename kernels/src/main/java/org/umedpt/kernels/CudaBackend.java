@@ -297,20 +297,20 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
+    public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor tauTerms, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
                                         int windows, int tokens, int heads, int headDim, float scale) {
         mem.begin();
         // the kernels always write d(qkv): a qkv without gradient (never the case in a model) stays on
-        // the CPU. dS is scratch: the kernels keep ds in shared memory; the cosine one leaves its
-        // per-(window, head) dτ terms there, summed over windows in a fixed order (a deterministic dτ)
+        // the CPU. The kernels keep ds in shared memory; the cosine one leaves its per-(window, head)
+        // dτ terms in tauTerms, summed over windows in a fixed order (a deterministic dτ)
         if (dQkv == null) {
-            cpu.windowAttentionBackward(dQkv, dBias, dTau, dS, dO, p, qkv, tau, windows, tokens, heads, headDim, scale);
+            cpu.windowAttentionBackward(dQkv, dBias, dTau, tauTerms, dO, p, qkv, tau, windows, tokens, heads, headDim, scale);
             return;
         }
         if (windows == 0) return;
         if (tau != null) {
             long gp = mem.read(dO), pp = mem.read(p), qp = mem.read(qkv), tp = mem.read(tau);
-            long terms = dTau == null ? 0 : mem.write(dS, true);
+            long terms = dTau == null ? 0 : mem.write(tauTerms, true);
             AttentionKernels.cosineBackward(ctx, mem.write(dQkv, false), dBias == null ? 0 : mem.write(dBias, false), terms, gp, pp, qp, tp,
                     windows, heads, tokens, headDim);
             if (dTau != null) ReduceKernels.reduceToMid(ctx, mem.write(dTau, false), terms, windows, heads, 1, true);

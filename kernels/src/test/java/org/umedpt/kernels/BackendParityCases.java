@@ -331,14 +331,14 @@ abstract class BackendParityCases {
                     cpu.windowAttentionForward(o, p, qkv, bias, m, t, w, n, heads, hd, nw, scale);
                     if (t == null) {
                         both(what + " backward", 1e-5, new Tensor[] {rand(w, n, 3 * c), rand(heads, n, n)},
-                                (b, out) -> b.windowAttentionBackward(out[0], out[1], null, Tensor.zeros(w, heads, n, n), dO, p, qkv, null, w, n,
+                                (b, out) -> b.windowAttentionBackward(out[0], out[1], null, null, dO, p, qkv, null, w, n,
                                         heads, hd, scale));
                     } else { // dτ too; and without dbias, dτ (frozen position bias, a fixed τ)
                         both(what + " backward", 1e-5, new Tensor[] {rand(w, n, 3 * c), rand(heads, n, n), rand(heads)},
-                                (b, out) -> b.windowAttentionBackward(out[0], out[1], out[2], Tensor.zeros(w, heads, n, n), dO, p, qkv, t, w, n,
+                                (b, out) -> b.windowAttentionBackward(out[0], out[1], out[2], Tensor.zeros(w, heads), dO, p, qkv, t, w, n,
                                         heads, hd, scale));
                         both(what + " backward, qkv only", 1e-5, new Tensor[] {rand(w, n, 3 * c)},
-                                (b, out) -> b.windowAttentionBackward(out[0], null, null, Tensor.zeros(w, heads, n, n), dO, p, qkv, t, w, n,
+                                (b, out) -> b.windowAttentionBackward(out[0], null, null, null, dO, p, qkv, t, w, n,
                                         heads, hd, scale));
                     }
                 }

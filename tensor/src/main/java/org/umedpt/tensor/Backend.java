@@ -135,11 +135,11 @@ public interface Backend extends AutoCloseable {
     /**
      * The adjoint of {@link #windowAttentionForward}: dQkv (windows, N, 3C) += the Q, K, V gradients
      * in qkv's layout, dBias (heads, N, N) += Σ_w dS and, for the cosine variant, dTau (heads) +=
-     * Σ dS ⊙ Q̂K̂ᵀ; any may be null. dS (windows, heads, N, N) is scratch, overwritten with
-     * dS = P ⊙ (dP − rowsum(dP ⊙ P)). Results must not depend on the thread count (dBias and dTau sum
-     * windows in a fixed order).
+     * Σ dS ⊙ Q̂K̂ᵀ; any may be null (dS = P ⊙ (dP − rowsum(dP ⊙ P))). tauTerms (windows, heads) is
+     * scratch for the per-(window, head) dτ terms, given where dTau is (else null). Results must not
+     * depend on the thread count (dBias and dTau sum windows in a fixed order).
      */
-    void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
+    void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor tauTerms, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
                                  int windows, int tokens, int heads, int headDim, float scale);
 
     // ------------------------------------------------------------ layout

@@ -95,10 +95,11 @@ public final class WindowAttention {
             return o;
         }
         return g.record(op, o, dO -> {
-            Tensor dS = g.empty(bw, heads, n, n);
+            boolean tauGrad = tau != null && tau.requiresGrad();
+            Tensor tauTerms = tauGrad ? g.empty(bw, heads) : null;
             be.windowAttentionBackward(qkv.requiresGrad() ? g.gradFor(qkv) : null, bias.requiresGrad() ? g.gradFor(bias) : null,
-                    tau != null && tau.requiresGrad() ? g.gradFor(tau) : null, dS, dO, p, qkv, tau, bw, n, heads, hd, scale);
-            g.release(dS);
+                    tauGrad ? g.gradFor(tau) : null, tauTerms, dO, p, qkv, tau, bw, n, heads, hd, scale);
+            if (tauTerms != null) g.release(tauTerms);
         }, qkv, bias, tau);
     }
 }

@@ -239,9 +239,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
+    public void windowAttentionBackward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor tauTerms, Tensor dO, Tensor p, Tensor qkv, Tensor tau,
                                         int windows, int tokens, int heads, int headDim, float scale) {
-        windowAttention.backward(dQkv, dBias, dTau, dS, dO, p, qkv, tau, windows, tokens, heads, headDim, scale);
+        windowAttention.backward(dQkv, dBias, dTau, tauTerms, dO, p, qkv, tau, windows, tokens, heads, headDim, scale);
     }
 
     @Override

@@ -26,10 +26,12 @@ import static org.umedpt.tensor.cpu.VectorMath.S;
  * recomputed in backward (N·hd work against N²·hd), so nothing beyond P is saved.
  *
  * <p>Parallel split: one work item is one (window, head) pair, and every item writes disjoint
- * parts of o, p, dS and d(qkv) (its window's rows, its head's columns), so those results do not
- * depend on the thread count. dbias is the only sum across items: it runs as a second pass after
- * all dS blocks exist, split by bias element, each element summing its windows in order 0…B'−1 —
- * the same additions in the same order for any split, so bit-identical for any thread count.
+ * parts of o, p and d(qkv) (its window's rows, its head's columns), so those results do not
+ * depend on the thread count. Backward splits by groups of consecutive windows (at most {@link
+ * #BIAS_PARTIALS} groups, their size fixed by B'): dS exists one item at a time in per-thread
+ * scratch, and dbias, the only sum across items, is each group's partial (its windows in order)
+ * and then the partials added in group order, split by bias element — the same additions in the
+ * same order for any split, so bit-identical for any thread count.
  *
  * <p>Vector loops run along N (scores, dP: Kᵀ or Vᵀ is transposed into a per-thread buffer first)
  * or along hd (P·V and the three gradient products, reading qkv rows in place). Each vector loop
@@ -44,6 +46,12 @@ final class WindowAttentionCpu {
     /** The dbias pass is split across threads only above this many bias elements per part. */
     private static final int BIAS_GRAIN = 1024;
     /**
+     * At most this many partial dbias sums per call: backward runs by groups of consecutive windows
+     * (their number fixed by the shape, not the thread count), each group sums its dS blocks in
+     * window order into its partial, and the partials are added in group order.
+     */
+    private static final int BIAS_PARTIALS = 64;
+    /**
      * Row stride of the copies of P and dS that the P·V and dS·K products read (windows up to 8×8,
      * N ≤ 64): a constant, so that a group's eight rows are one index plus constant displacements,
      * whose bounds checks C2 hoists. With rows N apart it kept the eight row offsets on the stack
@@ -53,7 +61,14 @@ final class WindowAttentionCpu {
 
     /** Per-thread scratch, grown on demand and reused: no allocation per call once warm. */
     static final class Workspace {
-        private float[] t = new float[0], row = new float[0], qh = new float[0], kh = new float[0], norms = new float[0], strided = new float[0];
+        private float[] t = new float[0], row = new float[0], qh = new float[0], kh = new float[0], norms = new float[0], strided = new float[0],
+                ds = new float[0];
+
+        /** One (window, head) block of dS, (N, N): it lives only while its item runs. */
+        float[] ds(int size) {
+            if (ds.length < size) ds = new float[size];
+            return ds;
+        }
 
         /** A transposed K or V block (hd, N), rows SR (N ≤ SR) or N apart. */
         float[] t(int size) {
@@ -98,8 +113,8 @@ final class WindowAttentionCpu {
 
     private final Parallel par;
     private final Workspace[] work;
-    /** Per (window, head) dτ terms, summed in window order afterwards; grown on demand. */
-    private float[] tauTerms = new float[0];
+    /** The partial dbias sums of one backward call, (groups, heads, N, N); grown on demand. */
+    private float[] biasPartials = new float[0];
 
     WindowAttentionCpu(Parallel par) {
         this.par = par;
@@ -144,42 +159,51 @@ final class WindowAttentionCpu {
     }
 
     /**
-     * dQkv (B', N, 3C), dBias (heads, N, N) and dTau (heads) accumulated (+=; any may be null), dS
-     * (B', heads, N, N) overwritten, from dO (B', N, C), p (B', heads, N, N), qkv and tau (null: not cosine).
+     * dQkv (B', N, 3C), dBias (heads, N, N) and dTau (heads) accumulated (+=; any may be null) from dO
+     * (B', N, C), p (B', heads, N, N), qkv and tau (null: not cosine); tauTerms (B', heads) is scratch
+     * for the per-(window, head) dτ terms, given where dTau is. dS exists one (window, head) block at
+     * a time, in per-thread scratch: as a (B', heads, N, N) tensor, written here and read back by
+     * the dbias pass, it was the largest memory traffic of the backward (nano stage 1: 15 MB each way).
      */
-    void backward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor dS, Tensor dO, Tensor p, Tensor qkv, Tensor tau, int windows, int n,
-                  int heads, int hd, float scale) {
-        float[] dqd = dQkv == null ? null : dQkv.data(), sd = dS.data(), gd = dO.data(), pd = p.data(), qd = qkv.data();
-        float[] td = tau == null ? null : tau.data();
-        int dqo = dQkv == null ? 0 : dQkv.offset(), so = dS.offset(), go = dO.offset(), po = p.offset(), qo = qkv.offset();
-        int to0 = tau == null ? 0 : tau.offset();
-        int c = heads * hd, ld = 3 * c, nn = n * n;
-        if (dTau != null && tauTerms.length < windows * heads) tauTerms = new float[windows * heads];
-        float[] tt = tauTerms;
-        par.forRange(windows * heads, 1, (part, from, to) -> {
+    void backward(Tensor dQkv, Tensor dBias, Tensor dTau, Tensor tauTerms, Tensor dO, Tensor p, Tensor qkv, Tensor tau, int windows,
+                  int n, int heads, int hd, float scale) {
+        float[] dqd = dQkv == null ? null : dQkv.data(), gd = dO.data(), pd = p.data(), qd = qkv.data();
+        float[] td = tau == null ? null : tau.data(), tt = dTau == null ? null : tauTerms.data();
+        int dqo = dQkv == null ? 0 : dQkv.offset(), go = dO.offset(), po = p.offset(), qo = qkv.offset();
+        int to0 = tau == null ? 0 : tau.offset(), tto = dTau == null ? 0 : tauTerms.offset();
+        int c = heads * hd, ld = 3 * c, nn = n * n, len = heads * nn;
+        int group = (windows + BIAS_PARTIALS - 1) / BIAS_PARTIALS, groups = (windows + group - 1) / group;
+        if (dBias != null && biasPartials.length < groups * len) biasPartials = new float[groups * len];
+        float[] bp = dBias == null ? null : biasPartials;
+        par.forRange(groups, 1, (part, gFrom, gTo) -> {
             Workspace ws = work[part];
             int ms = transposedStride(n);
-            float[] vt = ws.t(hd * ms), dp = ws.row(Math.max(4 * n, hd));
-            for (int item = from; item < to; item++) {
+            float[] vt = ws.t(hd * ms), dp = ws.row(Math.max(4 * n, hd)), sd = ws.ds(nn);
+            for (int item = gFrom * group * heads; item < Math.min(windows, gTo * group) * heads; item++) {
                 int w = item / heads, h = item % heads;
-                int q0 = qo + w * n * ld + h * hd, g0 = go + w * n * c + h * hd, p0 = po + item * nn, s0 = so + item * nn;
+                int q0 = qo + w * n * ld + h * hd, g0 = go + w * n * c + h * hd, p0 = po + item * nn;
                 transpose(vt, ms, qd, q0 + 2 * c, ld, n, hd);
                 int row = 0;
                 for (; row + 4 <= n; row += 4) {
                     rowsTimes4(dp, 0, n, gd, g0 + row * c, c, vt, ms, n, hd);
-                    for (int r = 0; r < 4; r++) dsRow(sd, s0 + (row + r) * n, pd, p0 + (row + r) * n, dp, r * n, n);
+                    for (int r = 0; r < 4; r++) dsRow(sd, (row + r) * n, pd, p0 + (row + r) * n, dp, r * n, n);
                 }
                 for (; row < n; row++) {
                     rowTimes(dp, 0, gd, g0 + row * c, vt, ms, n, hd);
-                    dsRow(sd, s0 + row * n, pd, p0 + row * n, dp, 0, n);
+                    dsRow(sd, row * n, pd, p0 + row * n, dp, 0, n);
+                }
+                if (bp != null) { // the group's partial: its first window's dS, then the others' added in window order
+                    int b0 = (w / group) * len + h * nn;
+                    if (w % group == 0) System.arraycopy(sd, 0, bp, b0, nn);
+                    else addInto(bp, b0, sd, 0, 0, nn);
                 }
                 int d0 = dqo + w * n * ld + h * hd;
                 if (td == null) {
                     if (dqd == null) continue;
                     // dV[j] += Σ_i P[i, j]·dO[i];  dK[j] += scale·Σ_i dS[i, j]·Q[i];  dQ[i] += scale·Σ_j dS[i, j]·K[j]
                     accumulateRows(dqd, d0 + 2 * c, ld, pd, p0, 1, n, gd, g0, c, n, hd, 1f, true);
-                    accumulateRows(dqd, d0 + c, ld, sd, s0, 1, n, qd, q0, ld, n, hd, scale, true);
-                    accumulateByRows(ws, dqd, d0, ld, sd, s0, qd, q0 + c, ld, n, hd, scale, true);
+                    accumulateRows(dqd, d0 + c, ld, sd, 0, 1, n, qd, q0, ld, n, hd, scale, true);
+                    accumulateByRows(ws, dqd, d0, ld, sd, 0, qd, q0 + c, ld, n, hd, scale, true);
                     continue;
                 }
                 float t = td[to0 + h];
@@ -190,15 +214,15 @@ final class WindowAttentionCpu {
                 normalizeRows(kh, qd, q0 + c, ld, rn, n, n, hd);
                 float tauTerm = 0f;
                 for (int i = 0; i < n; i++) { // G[i] = Σ_j dS[i, j]·K̂[j]: dτ term, then dQ[i]
-                    accumulateRow(gr, 0, sd, s0 + i * n, 1, kh, 0, hd, n, hd, 1f, false);
+                    accumulateRow(gr, 0, sd, i * n, 1, kh, 0, hd, n, hd, 1f, false);
                     tauTerm = dot(gr, 0, qh, i * hd, hd, tauTerm);
                     if (dqd != null) normBackwardRow(dqd, d0 + i * ld, gr, qh, i * hd, rn[i], t, hd);
                 }
-                if (dTau != null) tt[item] = tauTerm;
+                if (tt != null) tt[tto + item] = tauTerm;
                 if (dqd == null) continue;
                 accumulateRows(dqd, d0 + 2 * c, ld, pd, p0, 1, n, gd, g0, c, n, hd, 1f, true); // dV[j] += Σ_i P[i, j]·dO[i]
                 for (int j = 0; j < n; j++) { // H[j] = Σ_i dS[i, j]·Q̂[i] → dK[j]
-                    accumulateRow(gr, 0, sd, s0 + j, n, qh, 0, hd, n, hd, 1f, false);
+                    accumulateRow(gr, 0, sd, j, n, qh, 0, hd, n, hd, 1f, false);
                     normBackwardRow(dqd, d0 + c + j * ld, gr, kh, j * hd, rn[n + j], t, hd);
                 }
             }
@@ -208,15 +232,15 @@ final class WindowAttentionCpu {
             int dto = dTau.offset();
             for (int h = 0; h < heads; h++) {
                 float acc = 0f;
-                for (int w = 0; w < windows; w++) acc += tt[w * heads + h];
+                for (int w = 0; w < windows; w++) acc += tt[tto + w * heads + h];
                 dtd[dto + h] += acc;
             }
         }
         if (dBias == null) return;
         float[] bd = dBias.data();
-        int bo = dBias.offset(), len = heads * nn;
+        int bo = dBias.offset();
         par.forRange(len, BIAS_GRAIN, (part, from, to) -> {
-            for (int w = 0; w < windows; w++) addInto(bd, bo, sd, so + w * len, from, to);
+            for (int gi = 0; gi < groups; gi++) addInto(bd, bo, bp, gi * len, from, to);
         });
     }
 

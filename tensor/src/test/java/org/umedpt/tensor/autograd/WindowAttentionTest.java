@@ -224,7 +224,7 @@ class WindowAttentionTest {
     @ParameterizedTest(name = "bw={0} nW={1} N={2} heads={3} hd={4} cosine={5}")
     @CsvSource({"2,0,4,1,2,false", "3,3,9,2,3,false", "4,2,16,3,5,false", "6,3,49,3,8,false", "8,4,49,3,32,false", "2,0,49,2,32,false",
             "4,2,49,2,24,false", "3,0,13,2,16,false", "2,1,13,1,24,false", "2,0,81,1,16,false", "3,3,9,2,3,true", "6,3,49,3,8,true", "8,4,64,3,32,true",
-            "2,0,49,2,32,true"})
+            "2,0,49,2,32,true", "131,0,9,2,5,false", "131,0,9,2,5,true"})
     void matchesUnfusedChain(int bw, int nW, int n, int heads, int hd, boolean cosine) {
         Case k = Case.random(bw, nW, n, heads, hd, 7L * n + heads, cosine);
         Result fused = run(two, k, true), chain = run(two, k, false);
@@ -271,7 +271,8 @@ class WindowAttentionTest {
     }
 
     @ParameterizedTest(name = "bw={0} nW={1} N={2} heads={3} hd={4} cosine={5}")
-    @CsvSource({"6,3,49,3,32,false", "5,5,16,3,13,false", "7,0,9,2,5,false", "6,3,64,3,32,true", "7,0,9,2,5,true"})
+    @CsvSource({"6,3,49,3,32,false", "5,5,16,3,13,false", "7,0,9,2,5,false", "6,3,64,3,32,true", "7,0,9,2,5,true",
+            "131,0,9,2,5,false", "200,4,16,1,8,true"})
     void bitIdenticalOnOneTwoThreeThreads(int bw, int nW, int n, int heads, int hd, boolean cosine) {
         Case k = Case.random(bw, nW, n, heads, hd, 99L + n, cosine);
         Result r1 = run(one, k, true), r2 = run(two, k, true), r3 = run(three, k, true);
