@@ -105,11 +105,13 @@ final class NormalizationCpu {
         int yo = y.offset(), mo = mean.offset(), ro = rstd.offset(), xo = x.offset();
         int wo = w == null ? 0 : w.offset(), bo = b == null ? 0 : b.offset();
         par.forRange(rows, Math.max(1, 8192 / Math.max(cols, 1)), (part, from, to) -> {
-            for (int r = from; r < to; r++) layerNormRow(yd, yo + r * cols, md, mo + r, rd, ro + r, xd, xo + r * cols, wd, wo, bd, bo, cols, eps);
+            for (int r = from; r < to; r += LN_BLOCK) {
+                layerNormRows(yd, yo, md, mo, rd, ro, xd, xo, wd, wo, bd, bo, cols, eps, r, Math.min(to, r + LN_BLOCK));
+            }
         });
     }
 
-    /** Per row: sum = x + r while the row is in cache, then {@link #layerNormRow} on it. */
+    /** Per block of rows: sum = x + r while the rows are in cache, then {@link #layerNormRows} on them. */
     void layerNormResidualForward(Tensor y, Tensor sum, Tensor mean, Tensor rstd, Tensor x, Tensor r, Tensor w, Tensor b, int rows, int cols,
                                   float eps) {
         float[] yd = y.data(), sd = sum.data(), md = mean.data(), rd = rstd.data(), xd = x.data(), resd = r.data();
@@ -117,19 +119,36 @@ final class NormalizationCpu {
         int yo = y.offset(), so = sum.offset(), mo = mean.offset(), ro = rstd.offset(), xo = x.offset(), reso = r.offset();
         int wo = w == null ? 0 : w.offset(), bo = b == null ? 0 : b.offset();
         par.forRange(rows, Math.max(1, 8192 / Math.max(cols, 1)), (part, from, to) -> {
-            for (int row = from; row < to; row++) {
-                int si = so + row * cols;
-                Runs.moveRun(sd, si, xd, xo + row * cols, cols);
-                Runs.addRun(sd, si, resd, reso + row * cols, cols);
-                layerNormRow(yd, yo + row * cols, md, mo + row, rd, ro + row, sd, si, wd, wo, bd, bo, cols, eps);
+            for (int r0 = from; r0 < to; r0 += LN_BLOCK) {
+                int r1 = Math.min(to, r0 + LN_BLOCK);
+                for (int row = r0; row < r1; row++) {
+                    int si = so + row * cols;
+                    Runs.moveRun(sd, si, xd, xo + row * cols, cols);
+                    Runs.addRun(sd, si, resd, reso + row * cols, cols);
+                }
+                layerNormRows(yd, yo, md, mo, rd, ro, sd, so, wd, wo, bd, bo, cols, eps, r0, r1);
             }
         });
     }
 
-    /** One row of LayerNorm forward: mean, biased variance (two passes), normalise, affine. */
-    private static void layerNormRow(float[] yd, int yi, float[] md, int mi, float[] rd, int ri, float[] xd, int xi,
-                                     float[] wd, int wo, float[] bd, int bo, int cols, float eps) {
-        float m = (float) (Runs.sum(xd, xi, cols) / cols);
+    /** Rows per {@link #layerNormRows} block: 16 rows of swin_t's widest stage (768) are 48 KB. */
+    private static final int LN_BLOCK = 16;
+
+    /**
+     * LayerNorm forward of rows [r0, r1) (row r of x at xo + r·cols, its mean and rstd at mo + r and
+     * ro + r): mean, biased variance (two passes), normalise, affine, each as a pass over the block.
+     * Row by row, each row's sums and square root were one dependency chain of a few vectors' work
+     * (nano: 48 columns); across a block the rows' chains overlap.
+     */
+    private static void layerNormRows(float[] yd, int yo, float[] md, int mo, float[] rd, int ro, float[] xd, int xo, float[] wd, int wo,
+                                      float[] bd, int bo, int cols, float eps, int r0, int r1) {
+        for (int r = r0; r < r1; r++) md[mo + r] = (float) (Runs.sum(xd, xo + r * cols, cols) / cols);
+        for (int r = r0; r < r1; r++) rd[ro + r] = inverseStd(xd, xo + r * cols, md[mo + r], cols, eps);
+        for (int r = r0; r < r1; r++) normalizeRow(yd, yo + r * cols, xd, xo + r * cols, md[mo + r], rd[ro + r], wd, wo, bd, bo, cols);
+    }
+
+    /** 1/√(biased variance + eps) of one row with mean m; the squares summed by lanes, then in double. */
+    private static float inverseStd(float[] xd, int xi, float m, int cols, float eps) {
         int c = 0;
         FloatVector acc = FloatVector.zero(S);
         for (; c <= cols - L; c += L) {
@@ -142,10 +161,13 @@ final class NormalizationCpu {
             var += d * d;
         }
         var /= cols; // biased, as PyTorch
-        float rs = (float) (1 / Math.sqrt(var + eps));
-        md[mi] = m;
-        rd[ri] = rs;
-        c = 0;
+        return (float) (1 / Math.sqrt(var + eps));
+    }
+
+    /** y = (x − m)·rs, then ·w + b (either may be null) for one row. */
+    private static void normalizeRow(float[] yd, int yi, float[] xd, int xi, float m, float rs, float[] wd, int wo, float[] bd, int bo,
+                                     int cols) {
+        int c = 0;
         if (wd != null && bd != null) {
             for (; c <= cols - L; c += L) {
                 FloatVector.fromArray(S, xd, xi + c).sub(m).mul(rs).fma(FloatVector.fromArray(S, wd, wo + c), FloatVector.fromArray(S, bd, bo + c))
