@@ -303,9 +303,7 @@ final class Gemm {
     }
 
     /** Panels {@link #packRowsB} fills together, row by row: about 128 floats of each B row per visit. */
-    static final int PACK_GROUP = Math.max(1, 128 / NR);
-
-
+    private static final int PACK_GROUP = Math.max(1, 128 / NR);
 
     /**
      * A C of few columns (e.g. a 16-channel conv's weight gradient, 144×16 over 25088 positions) would

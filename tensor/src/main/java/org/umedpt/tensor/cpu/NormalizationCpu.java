@@ -30,14 +30,11 @@ final class NormalizationCpu {
                 float max = rowMax(xd, xi, cols);
                 expShifted(yd, yi, xd, xi, cols, max);
                 double s = Runs.sum(yd, yi, cols);
-                int c;
                 if (log) {
                     float lse = (float) (max + Math.log(s));
-                    for (c = 0; c < cols; c++) yd[yi + c] = xd[xi + c] - lse;
+                    for (int c = 0; c < cols; c++) yd[yi + c] = xd[xi + c] - lse;
                 } else {
-                    float inv = (float) (1 / s);
-                    for (c = 0; c <= cols - L; c += L) FloatVector.fromArray(S, yd, yi + c).mul(inv).intoArray(yd, yi + c);
-                    for (; c < cols; c++) yd[yi + c] *= inv;
+                    Runs.scaleRun(yd, yi, cols, (float) (1 / s));
                 }
             }
         });

@@ -23,6 +23,13 @@ final class Runs {
         for (; i < len; i++) d[di + i] += s[si + i];
     }
 
+    /** d[at + i] ·= v for i < len: the softmax's ·1/Σ, fused (window attention) and unfused alike. */
+    static void scaleRun(float[] d, int at, int len, float v) {
+        int i = 0;
+        for (; i <= len - L; i += L) FloatVector.fromArray(S, d, at + i).mul(v).intoArray(d, at + i);
+        for (; i < len; i++) d[at + i] *= v;
+    }
+
     /**
      * d[di : di+len] = s[si : si+len]. Short runs (an attention head's 16 floats when heads are split
      * or merged) move as vectors: a System.arraycopy call costs more than the copy at that length.

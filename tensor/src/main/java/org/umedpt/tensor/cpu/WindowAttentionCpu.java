@@ -438,7 +438,7 @@ final class WindowAttentionCpu {
         }
         for (int i = 0; i < n; i++) subtract(pd, p0 + i * n, n, rm[i]);
         NormalizationCpu.expShifted(pd, p0, pd, p0, n * n, 0f);
-        for (int i = 0; i < n; i++) scaleRow(pd, p0 + i * n, n, (float) (1 / Runs.sum(pd, p0 + i * n, n)));
+        for (int i = 0; i < n; i++) Runs.scaleRun(pd, p0 + i * n, n, (float) (1 / Runs.sum(pd, p0 + i * n, n)));
     }
 
     /** d[at, at + n) −= v. */
@@ -446,13 +446,6 @@ final class WindowAttentionCpu {
         int j = 0;
         for (; j <= n - L; j += L) FloatVector.fromArray(S, d, at + j).sub(v).intoArray(d, at + j);
         for (; j < n; j++) d[at + j] -= v;
-    }
-
-    /** d[at, at + n) ·= v. */
-    private static void scaleRow(float[] d, int at, int n, float v) {
-        int j = 0;
-        for (; j <= n - L; j += L) FloatVector.fromArray(S, d, at + j).mul(v).intoArray(d, at + j);
-        for (; j < n; j++) d[at + j] *= v;
     }
 
     /** One row of dS (overwritten): ds = p · (dp − Σ dp·p), the softmax backward of NormalizationCpu; the dp row at dp[di]. */
