@@ -205,6 +205,35 @@ public interface Backend extends AutoCloseable {
     /** col2im from the columns [colOffset, colOffset + n·oh·ow) of a matrix with {@code ld} columns. */
     void col2im(Tensor dX, Tensor dCols, ConvGeometry g, int ld, int colOffset);
 
+    /**
+     * Whether {@link #conv2dForward} and {@link #conv2dBackward} convolve maps of this geometry to
+     * {@code cout} channels directly. Where they do not, the convolution op composes {@link #im2col},
+     * {@link #gemm} and {@link #col2im}, which every backend has. The CPU backend: 3×3 windows, stride
+     * 1, padding 1, up to 64 output channels (beyond, im2col + GEMM is as fast).
+     */
+    default boolean convolvesDirectly(ConvGeometry g, int cout) {
+        return false;
+    }
+
+    /**
+     * A direct convolution of several maps by one weight, for geometries {@link #convolvesDirectly}
+     * accepts: y = conv2d(x_l, w) + bias for each map l, x_l (n, c, h_l, w_l), w (cout, c, kh, kw),
+     * bias (cout) or null; y holds the outputs (n, cout, oh_l, ow_l) one after another (overwritten).
+     * The same values as im2col + GEMM, up to rounding.
+     */
+    default void conv2dForward(Tensor y, Tensor[] xs, ConvGeometry[] geos, Tensor w, Tensor bias) {
+        throw new UnsupportedOperationException(name() + ": no direct convolution");
+    }
+
+    /**
+     * The adjoint of {@link #conv2dForward}: dX_l += its input gradients (a null dX_l is skipped) and
+     * dW += its weight gradient (or null), from dY laid out as conv2dForward's y. The bias gradient
+     * is the op's (a sum of dY). dW must not depend on the thread count.
+     */
+    default void conv2dBackward(Tensor[] dXs, Tensor dW, Tensor dY, Tensor[] xs, ConvGeometry[] geos, Tensor w) {
+        throw new UnsupportedOperationException(name() + ": no direct convolution");
+    }
+
     /** y (n, c, oh, ow) = window max; argmax holds the in-plane index h·w of each max (padding never wins). */
     void maxPoolForward(Tensor y, Tensor argmax, Tensor x, ConvGeometry g);
 

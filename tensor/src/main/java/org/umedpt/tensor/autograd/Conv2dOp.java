@@ -18,6 +18,10 @@ import org.umedpt.tensor.Tensor;
  * One large GEMM (rather than one per image) keeps all threads busy at small batch sizes. The
  * column matrix is kh·kw times the input, so it is not kept for backward: it is released after the
  * forward GEMM and recomputed in backward (as PyTorch's slow_conv2d does), like every temporary here.
+ *
+ * <p>Where the backend convolves a geometry directly ({@link Backend#convolvesDirectly}: the CPU
+ * backend's 3×3, stride-1, padding-1 kernels to at most 64 channels), the op calls its forward and backward instead and
+ * keeps no temporaries in the graph.
  */
 public final class Conv2dOp {
     /**
@@ -74,8 +78,38 @@ public final class Conv2dOp {
         return col;
     }
 
+    /** The backend's own convolution (no column matrix in the graph); the bias gradient is a sum of dY here. */
+    private static Tensor convolveDirectly(Graph g, Tensor[] xs, ConvGeometry[] geos, Tensor w, Tensor bias, int[] outShape) {
+        Backend be = g.backend();
+        int levels = xs.length, cout = w.dim(0);
+        Tensor y = g.empty(outShape);
+        be.conv2dForward(y, xs, geos, w, bias);
+        Tensor[] inputs = java.util.Arrays.copyOf(xs, levels + 2);
+        inputs[levels] = w;
+        inputs[levels + 1] = bias;
+        return g.record("conv2d", y, dy -> {
+            if (bias != null && bias.requiresGrad()) {
+                for (int l = 0, off = 0; l < levels; l++) {
+                    int plane = geos[l].oh() * geos[l].ow(), len = geos[l].n() * cout * plane;
+                    be.reduceToMid(g.gradFor(bias), dy.flatView(off, len), geos[l].n(), cout, plane, true);
+                    off += len;
+                }
+            }
+            Tensor[] dxs = new Tensor[levels];
+            boolean any = w.requiresGrad();
+            for (int l = 0; l < levels; l++) {
+                if (xs[l].requiresGrad()) dxs[l] = g.gradFor(xs[l]);
+                any |= dxs[l] != null;
+            }
+            if (any) be.conv2dBackward(dxs, w.requiresGrad() ? g.gradFor(w) : null, dy, xs, geos, w);
+        }, inputs);
+    }
+
     private static Tensor convolve(Graph g, Tensor[] xs, ConvGeometry[] geos, Tensor w, Tensor bias, int[] outShape) {
         Backend be = g.backend();
+        boolean direct = true;
+        for (ConvGeometry geo : geos) direct &= be.convolvesDirectly(geo, w.dim(0));
+        if (direct) return convolveDirectly(g, xs, geos, w, bias, outShape);
         int levels = xs.length, n = geos[0].n(), cout = w.dim(0), patch = geos[0].patchSize();
         int[] colOff = new int[levels + 1], outOff = new int[levels + 1], plane = new int[levels];
         for (int l = 0; l < levels; l++) {

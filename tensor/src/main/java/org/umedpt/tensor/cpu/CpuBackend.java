@@ -16,9 +16,9 @@ import static org.umedpt.tensor.cpu.VectorMath.S;
  * The pure-Java backend and the reference for every other backend. This class holds construction,
  * the memory primitives, AdamW and GEMM (the packed Vector-API kernel in {@link Gemm}); every other
  * primitive is a one-line delegation to its family's kernels: {@link ElementwiseCpu},
- * {@link ReductionCpu}, {@link NormalizationCpu}, {@link WindowAttentionCpu}, {@link LayoutCpu} and
- * {@link SpatialCpu}. The hot loops are vectorised or split across the backend's own fixed pool of
- * threads ({@link #CpuBackend(int)}), which all families share. Every loop is plain and
+ * {@link ReductionCpu}, {@link NormalizationCpu}, {@link WindowAttentionCpu}, {@link LayoutCpu},
+ * {@link SpatialCpu} and {@link ConvCpu}. The hot loops are vectorised or split across the
+ * backend's own fixed pool of threads ({@link #CpuBackend(int)}), which all families share. Every loop is plain and
  * stride-free: tensors are contiguous.
  *
  * <p>Not thread-safe: one caller thread drives a backend at a time (it fans work out itself).
@@ -32,6 +32,7 @@ public final class CpuBackend implements Backend {
     private final NormalizationCpu normalization;
     private final LayoutCpu layout;
     private final SpatialCpu spatial;
+    private final ConvCpu conv;
 
     /** A backend using all available processors. */
     public CpuBackend() {
@@ -49,6 +50,7 @@ public final class CpuBackend implements Backend {
         this.normalization = new NormalizationCpu(par);
         this.layout = new LayoutCpu(par);
         this.spatial = new SpatialCpu(par);
+        this.conv = new ConvCpu(par);
     }
 
     @Override
@@ -311,6 +313,21 @@ public final class CpuBackend implements Backend {
     @Override
     public void col2im(Tensor dX, Tensor dCols, ConvGeometry g, int width, int colOffset) {
         spatial.col2im(dX, dCols, g, width, colOffset);
+    }
+
+    @Override
+    public boolean convolvesDirectly(ConvGeometry g, int cout) {
+        return ConvCpu.supports(g, cout);
+    }
+
+    @Override
+    public void conv2dForward(Tensor y, Tensor[] xs, ConvGeometry[] geos, Tensor w, Tensor bias) {
+        conv.forward(y, xs, geos, w, bias);
+    }
+
+    @Override
+    public void conv2dBackward(Tensor[] dXs, Tensor dW, Tensor dY, Tensor[] xs, ConvGeometry[] geos, Tensor w) {
+        conv.backward(dXs, dW, dY, xs, geos, w);
     }
 
     @Override

@@ -1,0 +1,168 @@
+package org.umedpt.tensor.cpu;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.umedpt.tensor.ConvGeometry;
+import org.umedpt.tensor.Rng;
+import org.umedpt.tensor.Tensor;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The direct 3×3 convolution ({@link ConvCpu}): its kernels against their scalar references at odd
+ * depths, and the backend's forward and backward against a float64 convolution, over several maps
+ * at once (a pyramid down to 1×1, images narrower than a vector), output-channel counts around the
+ * register tile (1, 2, 7, 8, 9, 17) and 1 or 2 threads.
+ */
+class ConvCpuTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 13, 207})
+    void tileKernelMatchesScalarReference(int k) {
+        Random r = new Random(k);
+        int mr = Gemm.MR, nr = Gemm.NR, span = 300;
+        float[] a = new float[k * mr + 3], band = new float[span + k + nr + 64];
+        for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+        for (int i = 0; i < band.length; i++) band[i] = (float) r.nextGaussian();
+        int[] off = new int[k];
+        for (int p = 0; p < k; p++) off[p] = r.nextInt(span);
+        float[] got = new float[mr * nr], want = new float[mr * nr];
+        if (mr == 8) ConvCpu.kernel8x3(k, a, 3, band, 5, off, got);
+        else ConvCpu.kernel6x2(k, a, 3, band, 5, off, got);
+        ConvCpu.kernelScalar(k, a, 3, band, 5, off, want);
+        for (int i = 0; i < got.length; i++) assertEquals(want[i], got[i], 1e-4f * (1 + Math.abs(want[i])), "tile element " + i);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 13, 207})
+    void weightGradientSumsMatchScalarReference(int vectors) {
+        Random r = new Random(vectors);
+        int width = 11, q1 = vectors * VectorMath.L;
+        float[] dy = new float[q1 + 64], x = new float[q1 + 2 * width + 64];
+        for (int i = 0; i < dy.length; i++) dy[i] = (float) r.nextGaussian();
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        float[] want = new float[9], one = new float[9], two = new float[18];
+        ConvCpu.dotScalar(want, 0, dy, 3, x, 1, width, 0, q1);
+        ConvCpu.dot1x9(one, 0, dy, 3, x, 1, width, 0, q1);
+        ConvCpu.dot2x9(two, 0, 9, dy, 3, 3, x, 1, width, 0, q1);
+        for (int t = 0; t < 9; t++) {
+            float tol = 1e-4f * (float) Math.sqrt(q1);
+            assertEquals(want[t], one[t], tol, "dot1x9 tap " + t);
+            assertEquals(want[t], two[t], tol, "dot2x9 first row, tap " + t);
+            assertEquals(want[t], two[9 + t], tol, "dot2x9 second row, tap " + t);
+        }
+    }
+
+    @Test
+    void supportsOnlyThreeByThreeStrideOnePaddingOneToFewChannels() {
+        assertTrue(ConvCpu.supports(ConvGeometry.of("t", 1, 1, 5, 5, 3, 3, 1, 1), 1));
+        assertTrue(ConvCpu.supports(ConvGeometry.of("t", 1, 1, 5, 5, 3, 3, 1, 1), ConvCpu.MAX_COUT));
+        assertFalse(ConvCpu.supports(ConvGeometry.of("t", 1, 1, 5, 5, 3, 3, 1, 1), ConvCpu.MAX_COUT + 1));
+        assertFalse(ConvCpu.supports(ConvGeometry.of("t", 1, 1, 5, 5, 3, 3, 2, 1), 1));
+        assertFalse(ConvCpu.supports(ConvGeometry.of("t", 1, 1, 5, 5, 3, 3, 1, 0), 1));
+        assertFalse(ConvCpu.supports(ConvGeometry.of("t", 1, 1, 5, 5, 1, 1, 1, 0), 1));
+        assertFalse(ConvCpu.supports(ConvGeometry.of("t", 1, 1, 5, 5, 5, 5, 1, 2), 1));
+    }
+
+    @ParameterizedTest(name = "n={0} cin={1} cout={2} threads={3}")
+    @CsvSource({"1,1,1,1", "2,3,2,1", "3,5,7,2", "2,4,8,1", "2,3,9,2", "1,17,17,2", "2,2,1,2"})
+    void matchesDoublePrecisionConvolution(int n, int cin, int cout, int threads) {
+        int[][] sizes = {{5, 6}, {1, 1}, {3, 2}, {9, 20}};
+        Rng r = new Rng(n * 1000 + cin * 31 + cout);
+        Tensor[] xs = new Tensor[sizes.length];
+        ConvGeometry[] geos = new ConvGeometry[sizes.length];
+        int outSize = 0;
+        for (int l = 0; l < sizes.length; l++) {
+            xs[l] = Tensor.normal(r, 0, 1, n, cin, sizes[l][0], sizes[l][1]);
+            geos[l] = ConvGeometry.of("t", n, cin, sizes[l][0], sizes[l][1], 3, 3, 1, 1);
+            outSize += n * cout * sizes[l][0] * sizes[l][1];
+        }
+        Tensor w = Tensor.normal(r, 0, 0.5f, cout, cin, 3, 3), bias = Tensor.normal(r, 0, 1, cout);
+        Tensor dy = Tensor.normal(r, 0, 1, outSize);
+        double[] y = new double[outSize], dw = new double[w.size()];
+        double[][] dx = new double[sizes.length][];
+        for (int l = 0, off = 0; l < sizes.length; l++) {
+            dx[l] = new double[xs[l].size()];
+            reference(xs[l].data(), w.data(), bias.data(), dy.data(), off, n, cin, cout, sizes[l][0], sizes[l][1], y, dx[l], dw);
+            off += n * cout * sizes[l][0] * sizes[l][1];
+        }
+        try (CpuBackend be = new CpuBackend(threads)) {
+            Tensor got = Tensor.full(Float.NaN, outSize); // overwritten everywhere
+            be.conv2dForward(got, xs, geos, w, bias);
+            assertClose(y, got.data(), "y");
+            Tensor[] dxs = new Tensor[sizes.length];
+            for (int l = 0; l < sizes.length; l++) dxs[l] = Tensor.full(0.5f, xs[l].shape()); // accumulated into
+            dxs[1] = null; // a map whose input needs no gradient
+            Tensor dW = Tensor.full(0.5f, w.shape());
+            be.conv2dBackward(dxs, dW, dy, xs, geos, w);
+            for (int l = 0; l < sizes.length; l++) {
+                if (dxs[l] == null) continue;
+                double[] want = dx[l].clone();
+                for (int i = 0; i < want.length; i++) want[i] += 0.5;
+                assertClose(want, dxs[l].data(), "dx of map " + l);
+            }
+            double[] want = dw.clone();
+            for (int i = 0; i < want.length; i++) want[i] += 0.5;
+            assertClose(want, dW.data(), "dW");
+        }
+    }
+
+    @Test
+    void weightGradientDoesNotDependOnThreadCount() {
+        Rng r = new Rng(7);
+        int n = 2, cin = 13, cout = 11, h = 40, wd = 70; // several chunks of output positions
+        Tensor x = Tensor.normal(r, 0, 1, n, cin, h, wd), w = Tensor.normal(r, 0, 0.3f, cout, cin, 3, 3);
+        Tensor dy = Tensor.normal(r, 0, 1, n, cout, h, wd);
+        ConvGeometry[] geo = {ConvGeometry.of("t", n, cin, h, wd, 3, 3, 1, 1)};
+        float[][] dW = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                Tensor d = Tensor.zeros(w.shape());
+                be.conv2dBackward(new Tensor[] {null}, d, dy, new Tensor[] {x}, geo, w);
+                dW[threads - 1] = d.data();
+            }
+        }
+        assertArrayEquals(dW[0], dW[1]);
+    }
+
+    /** y (outputs from yOff) = conv + bias; dx += ∂/∂x and dw += ∂/∂w of Σ y·dy, all in float64. */
+    private static void reference(float[] x, float[] w, float[] b, float[] dy, int yOff, int n, int cin, int cout, int h, int wd,
+                                  double[] y, double[] dx, double[] dw) {
+        for (int i = 0; i < n; i++) {
+            for (int co = 0; co < cout; co++) {
+                for (int r = 0; r < h; r++) {
+                    for (int c = 0; c < wd; c++) {
+                        int yi = yOff + ((i * cout + co) * h + r) * wd + c;
+                        double s = b[co];
+                        for (int ci = 0; ci < cin; ci++) {
+                            for (int t = 0; t < 9; t++) {
+                                int rr = r + t / 3 - 1, cc = c + t % 3 - 1;
+                                if (rr < 0 || rr >= h || cc < 0 || cc >= wd) continue;
+                                int xi = ((i * cin + ci) * h + rr) * wd + cc, wi = (co * cin + ci) * 9 + t;
+                                s += (double) w[wi] * x[xi];
+                                dx[xi] += (double) w[wi] * dy[yi];
+                                dw[wi] += (double) x[xi] * dy[yi];
+                            }
+                        }
+                        y[yi] = s;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void assertClose(double[] want, float[] got, String what) {
+        double scale = 0;
+        for (double v : want) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-5 * (1 + scale), what + " at " + i + " of " + want.length);
+        }
+    }
+}
