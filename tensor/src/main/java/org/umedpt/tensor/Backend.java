@@ -209,7 +209,7 @@ public interface Backend extends AutoCloseable {
      * Whether {@link #conv2dForward} and {@link #conv2dBackward} convolve maps of this geometry to
      * {@code cout} channels directly. Where they do not, the convolution op composes {@link #im2col},
      * {@link #gemm} and {@link #col2im}, which every backend has. The CPU backend: 3×3 windows, stride
-     * 1, padding 1, up to 64 output channels (beyond, im2col + GEMM is as fast).
+     * 1, padding 1.
      */
     default boolean convolvesDirectly(ConvGeometry g, int cout) {
         return false;

@@ -20,7 +20,7 @@ import org.umedpt.tensor.Tensor;
  * forward GEMM and recomputed in backward (as PyTorch's slow_conv2d does), like every temporary here.
  *
  * <p>Where the backend convolves a geometry directly ({@link Backend#convolvesDirectly}: the CPU
- * backend's 3×3, stride-1, padding-1 kernels to at most 64 channels), the op calls its forward and backward instead and
+ * backend's 3×3, stride-1, padding-1 kernels), the op calls its forward and backward instead and
  * keeps no temporaries in the graph.
  */
 public final class Conv2dOp {

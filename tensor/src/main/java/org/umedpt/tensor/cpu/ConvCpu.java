@@ -47,17 +47,18 @@ final class ConvCpu {
     private static final int CHUNK = 4096;
 
     /**
-     * Output channels up to which the direct path is used. Beyond, im2col + GEMM is as fast or faster
-     * (1 thread, 8 images: 128→128 at 14×14 forward 3.6 against 3.8 ms, backward 7.2 against 9.2;
-     * 576→96 at 7×7 backward 7.4 against 13.4): with many channels the column matrix is cheap next
-     * to the product, and the weight gradient's sums of shifted rows (two loads per two
-     * multiply-adds' worth of reuse) lose to the packed GEMM.
+     * Output channels up to which {@link CpuBackend} convolves in the band; wider convolutions go to
+     * {@link WinogradCpu}. In the band the input-gradient product and the weight gradient's sums of
+     * shifted rows (each load reused by two multiply-adds) lose to a GEMM once channels are many
+     * (1 thread, 8 images, backward: 128→128 at 14×14 9.2 ms against 7.2 by im2col + GEMM; 576→96
+     * at 7×7 13.4 against 7.4), while with few channels the column matrix costs more than the
+     * product (32→16 at 56×56: 4.9 against 14.6).
      */
     static final int MAX_COUT = 64;
 
-    /** The kernels' geometry (3×3, stride 1, padding 1) and an output width where they win. */
-    static boolean supports(ConvGeometry g, int cout) {
-        return g.kh() == 3 && g.kw() == 3 && g.stride() == 1 && g.pad() == 1 && cout <= MAX_COUT;
+    /** The kernels' geometry: 3×3, stride 1, padding 1. */
+    static boolean supports(ConvGeometry g) {
+        return g.kh() == 3 && g.kw() == 3 && g.stride() == 1 && g.pad() == 1;
     }
 
     /**

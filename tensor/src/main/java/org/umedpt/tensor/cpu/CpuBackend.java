@@ -33,6 +33,7 @@ public final class CpuBackend implements Backend {
     private final LayoutCpu layout;
     private final SpatialCpu spatial;
     private final ConvCpu conv;
+    private final WinogradCpu winograd;
 
     /** A backend using all available processors. */
     public CpuBackend() {
@@ -51,6 +52,7 @@ public final class CpuBackend implements Backend {
         this.layout = new LayoutCpu(par);
         this.spatial = new SpatialCpu(par);
         this.conv = new ConvCpu(par);
+        this.winograd = new WinogradCpu(par, gemmWork);
     }
 
     @Override
@@ -147,23 +149,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemm(Tensor c, Tensor a, Tensor b, int batch, int m, int n, int k, boolean transA, boolean transB,
                      float alpha, float beta, long strideA, long strideB, long strideC) {
-        float[] ad = a.data(), bd = b.data(), cd = c.data();
-        int ao = a.offset(), bo = b.offset(), co = c.offset();
-        long work = (long) m * n * k;
-        // Many small products (attention): one thread per product. Few large ones: parallel inside.
-        if (batch >= 2 * par.threads() || (batch >= par.threads() && work < 64L * 64 * 64)) {
-            par.forRange(batch, 1, (part, from, to) -> {
-                for (int i = from; i < to; i++) {
-                    Gemm.gemm(null, gemmWork, part, ad, (int) (ao + i * strideA), transA, bd, (int) (bo + i * strideB), transB,
-                            cd, (int) (co + i * strideC), m, n, k, alpha, beta);
-                }
-            });
-        } else {
-            for (int i = 0; i < batch; i++) {
-                Gemm.gemm(par, gemmWork, 0, ad, (int) (ao + i * strideA), transA, bd, (int) (bo + i * strideB), transB,
-                        cd, (int) (co + i * strideC), m, n, k, alpha, beta);
-            }
-        }
+        Gemm.batched(par, gemmWork, a.data(), a.offset(), transA, b.data(), b.offset(), transB, c.data(), c.offset(), batch, m, n, k,
+                alpha, beta, strideA, strideB, strideC);
     }
 
     @Override
@@ -315,19 +302,22 @@ public final class CpuBackend implements Backend {
         spatial.col2im(dX, dCols, g, width, colOffset);
     }
 
+    /** 3×3, stride 1, padding 1: by the band kernels up to {@link ConvCpu#MAX_COUT} output channels, else by Winograd. */
     @Override
     public boolean convolvesDirectly(ConvGeometry g, int cout) {
-        return ConvCpu.supports(g, cout);
+        return ConvCpu.supports(g);
     }
 
     @Override
     public void conv2dForward(Tensor y, Tensor[] xs, ConvGeometry[] geos, Tensor w, Tensor bias) {
-        conv.forward(y, xs, geos, w, bias);
+        if (w.dim(0) <= ConvCpu.MAX_COUT) conv.forward(y, xs, geos, w, bias);
+        else winograd.forward(y, xs, geos, w, bias);
     }
 
     @Override
     public void conv2dBackward(Tensor[] dXs, Tensor dW, Tensor dY, Tensor[] xs, ConvGeometry[] geos, Tensor w) {
-        conv.backward(dXs, dW, dY, xs, geos, w);
+        if (w.dim(0) <= ConvCpu.MAX_COUT) conv.backward(dXs, dW, dY, xs, geos, w);
+        else winograd.backward(dXs, dW, dY, xs, geos, w);
     }
 
     @Override

@@ -99,6 +99,28 @@ final class Gemm {
     }
 
     /**
+     * {@code batch} products C_i = alpha·op(A_i)·op(B_i) + beta·C_i, X_i starting i·strideX into X:
+     * many small products (attention's) one thread each, few large ones each across all threads.
+     */
+    static void batched(Parallel par, Workspace[] ws, float[] a, int ao, boolean transA, float[] b, int bo, boolean transB, float[] c,
+                        int co, int batch, int m, int n, int k, float alpha, float beta, long strideA, long strideB, long strideC) {
+        long work = (long) m * n * k;
+        if (batch >= 2 * par.threads() || (batch >= par.threads() && work < 64L * 64 * 64)) {
+            par.forRange(batch, 1, (part, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    gemm(null, ws, part, a, (int) (ao + i * strideA), transA, b, (int) (bo + i * strideB), transB, c, (int) (co + i * strideC),
+                            m, n, k, alpha, beta);
+                }
+            });
+        } else {
+            for (int i = 0; i < batch; i++) {
+                gemm(par, ws, 0, a, (int) (ao + i * strideA), transA, b, (int) (bo + i * strideB), transB, c, (int) (co + i * strideC), m, n,
+                        k, alpha, beta);
+            }
+        }
+    }
+
+    /**
      * One product. With {@code par} it uses all threads, packing B into {@code ws[self]} and A into
      * {@code ws[part]}; with {@code par == null} it runs on the caller with {@code ws[self]} only.
      */
