@@ -36,6 +36,8 @@ import org.umedpt.tensor.Tensor;
 final class WinogradCpu {
     private static final VectorSpecies<Float> S = VectorMath.S;
     private static final int L = VectorMath.L;
+    /** Output channels per block of the filters' tap-major copy. */
+    private static final int BLOCK = 16;
 
     private final Parallel par;
     private final Gemm.Workspace[] gemmWork;
@@ -138,12 +140,20 @@ final class WinogradCpu {
         g = grow(g, 9L * rc);
         u = grow(u, 16L * rc);
         float[] gd = g, ud = u;
-        // g (9, r, c): tap-major, so that the transform is vector arithmetic along c
-        par.forRange(r, Math.max(1, 4096 / (9 * c)), (part, from, to) -> {
-            for (int i = from; i < to; i++) {
-                for (int j = 0; j < c; j++) {
-                    int src = wo + (adjoint ? (i * cin + j) * 9 : (j * cin + i) * 9);
-                    for (int tap = 0; tap < 9; tap++) gd[(tap * r + i) * c + j] = wd[src + (adjoint ? 8 - tap : tap)];
+        // g (9, r, c): tap-major, so that the transform is vector arithmetic along c. By blocks of
+        // BLOCK along c: each write is a run of BLOCK floats, each of the BLOCK filters read in order.
+        par.forRange((c + BLOCK - 1) / BLOCK, 1, (part, from, to) -> {
+            for (int j0 = from * BLOCK; j0 < Math.min(c, to * BLOCK); j0 += BLOCK) {
+                int j1 = Math.min(c, j0 + BLOCK);
+                for (int i = 0; i < r; i++) {
+                    for (int tap = 0; tap < 9; tap++) {
+                        int dst = (tap * r + i) * c;
+                        if (adjoint) { // r = co, c = ci, flipped taps
+                            for (int j = j0; j < j1; j++) gd[dst + j] = wd[wo + (i * cin + j) * 9 + 8 - tap];
+                        } else {
+                            for (int j = j0; j < j1; j++) gd[dst + j] = wd[wo + (j * cin + i) * 9 + tap];
+                        }
+                    }
                 }
             }
         });
