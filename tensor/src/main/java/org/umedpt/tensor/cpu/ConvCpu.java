@@ -47,14 +47,20 @@ final class ConvCpu {
     private static final int CHUNK = 4096;
 
     /**
-     * Output channels up to which {@link CpuBackend} convolves in the band; wider convolutions go to
-     * {@link WinogradCpu}. In the band the input-gradient product and the weight gradient's sums of
-     * shifted rows (each load reused by two multiply-adds) lose to a GEMM once channels are many
-     * (1 thread, 8 images, backward: 128→128 at 14×14 9.2 ms against 7.2 by im2col + GEMM; 576→96
-     * at 7×7 13.4 against 7.4), while with few channels the column matrix costs more than the
-     * product (32→16 at 56×56: 4.9 against 14.6).
+     * {@link CpuBackend} convolves in the band while cin·cout is below this, and by {@link WinogradCpu}
+     * from here on. With few channels the band wins (its product needs no transforms, and the
+     * GEMMs Winograd would run are too thin to be efficient); with many, Winograd's 16 multiplies
+     * per 2×2 outputs (against 36) win. JMH {@code ConvBench}, 1 thread, batch 8, forward +
+     * backward in ms, band against Winograd: 32→32 at 28² 3.5 / 5.0, 112→32 at 28² 11.0 / 12.0,
+     * 64→64 at 14² 3.3 / 3.2, 96→96 at 7² 2.5 / 1.8, 192→64 at 14² 9.9 / 7.2, 128→128 at 14²
+     * 12.8 / 8.6.
      */
-    static final int MAX_COUT = 64;
+    static final int WINOGRAD_MIN_CHANNEL_PRODUCT = 64 * 64;
+
+    /** Whether a cin → cout convolution goes to the band kernels (else to Winograd). */
+    static boolean banded(int cin, int cout) {
+        return (long) cin * cout < WINOGRAD_MIN_CHANNEL_PRODUCT;
+    }
 
     /** The kernels' geometry: 3×3, stride 1, padding 1. */
     static boolean supports(ConvGeometry g) {

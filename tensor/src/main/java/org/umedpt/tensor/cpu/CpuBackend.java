@@ -302,7 +302,7 @@ public final class CpuBackend implements Backend {
         spatial.col2im(dX, dCols, g, width, colOffset);
     }
 
-    /** 3×3, stride 1, padding 1: by the band kernels up to {@link ConvCpu#MAX_COUT} output channels, else by Winograd. */
+    /** 3×3, stride 1, padding 1: by the band kernels for few channels, else by Winograd ({@link ConvCpu#banded}). */
     @Override
     public boolean convolvesDirectly(ConvGeometry g, int cout) {
         return ConvCpu.supports(g);
@@ -310,13 +310,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dForward(Tensor y, Tensor[] xs, ConvGeometry[] geos, Tensor w, Tensor bias) {
-        if (w.dim(0) <= ConvCpu.MAX_COUT) conv.forward(y, xs, geos, w, bias);
+        if (ConvCpu.banded(w.dim(1), w.dim(0))) conv.forward(y, xs, geos, w, bias);
         else winograd.forward(y, xs, geos, w, bias);
     }
 
     @Override
     public void conv2dBackward(Tensor[] dXs, Tensor dW, Tensor dY, Tensor[] xs, ConvGeometry[] geos, Tensor w) {
-        if (w.dim(0) <= ConvCpu.MAX_COUT) conv.backward(dXs, dW, dY, xs, geos, w);
+        if (ConvCpu.banded(w.dim(1), w.dim(0))) conv.backward(dXs, dW, dY, xs, geos, w);
         else winograd.backward(dXs, dW, dY, xs, geos, w);
     }
 

@@ -8,9 +8,9 @@ import org.umedpt.tensor.Tensor;
 /**
  * 3×3 convolution (stride 1, padding 1) of {@link CpuBackend} by Winograd's minimal filtering
  * F(2×2, 3×3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2015): for the
- * wide convolutions (more than {@link ConvCpu#MAX_COUT} output channels) of the detection neck and
- * the decoder's first stage, where im2col + GEMM spends 36 multiplies per 2×2 outputs and
- * channel pair and this spends 16. The reference is im2col + GEMM, which it must match up to
+ * convolutions with many channels ({@link ConvCpu#banded}: the detection neck, the decoder's first
+ * two stages), where a direct convolution spends 36 multiplies per 2×2 outputs and channel pair and
+ * this spends 16. The reference is im2col + GEMM, which it must match up to
  * rounding (the transforms add a few ulps); measurements in {@code docs/DESIGN-NOTES.md}.
  *
  * <p>Each map is cut into 2×2 output tiles, tile t reading the 4×4 input patch d_t around it
