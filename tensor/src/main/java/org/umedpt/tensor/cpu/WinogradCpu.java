@@ -167,41 +167,35 @@ final class WinogradCpu {
         });
     }
 
-    /** G g Gᵀ for L filters at once: g[tap·rc + o], u[ξ·rc + o]. Locals only: vectors in an array or passed to a helper may be boxed. */
+    /**
+     * G g Gᵀ for L filters at once: g[tap·rc + o], u[ξ·rc + o]. Row by row of G, each row its own
+     * small method: the whole transform in one method passed C2's inlining budget and ran boxed
+     * (JFR allocation samples), as did the other transforms below.
+     */
     private static void filterTransformVector(float[] g, float[] u, long o, int rc) {
         int b = (int) o;
-        FloatVector half = FloatVector.broadcast(S, 0.5f);
-        // along kh, for each column kw: q0 = g0, q1 = (g0 + g1 + g2)/2, q2 = (g0 − g1 + g2)/2, q3 = g2
-        FloatVector g00 = FloatVector.fromArray(S, g, 0 * rc + b), g10 = FloatVector.fromArray(S, g, 3 * rc + b), g20 = FloatVector.fromArray(S, g, 6 * rc + b);
-        FloatVector s0 = g00.add(g20);
-        FloatVector q00 = g00, q10 = s0.add(g10).mul(half), q20 = s0.sub(g10).mul(half), q30 = g20;
-        FloatVector g01 = FloatVector.fromArray(S, g, 1 * rc + b), g11 = FloatVector.fromArray(S, g, 4 * rc + b), g21 = FloatVector.fromArray(S, g, 7 * rc + b);
-        FloatVector s1 = g01.add(g21);
-        FloatVector q01 = g01, q11 = s1.add(g11).mul(half), q21 = s1.sub(g11).mul(half), q31 = g21;
-        FloatVector g02 = FloatVector.fromArray(S, g, 2 * rc + b), g12 = FloatVector.fromArray(S, g, 5 * rc + b), g22 = FloatVector.fromArray(S, g, 8 * rc + b);
-        FloatVector s2 = g02.add(g22);
-        FloatVector q02 = g02, q12 = s2.add(g12).mul(half), q22 = s2.sub(g12).mul(half), q32 = g22;
-        // along kw, for each row i: q_i0, (q_i0 + q_i1 + q_i2)/2, (q_i0 − q_i1 + q_i2)/2, q_i2
-        FloatVector t0 = q00.add(q02);
-        q00.intoArray(u, 0 * rc + b);
-        t0.add(q01).mul(half).intoArray(u, 1 * rc + b);
-        t0.sub(q01).mul(half).intoArray(u, 2 * rc + b);
-        q02.intoArray(u, 3 * rc + b);
-        FloatVector t1 = q10.add(q12);
-        q10.intoArray(u, 4 * rc + b);
-        t1.add(q11).mul(half).intoArray(u, 5 * rc + b);
-        t1.sub(q11).mul(half).intoArray(u, 6 * rc + b);
-        q12.intoArray(u, 7 * rc + b);
-        FloatVector t2 = q20.add(q22);
-        q20.intoArray(u, 8 * rc + b);
-        t2.add(q21).mul(half).intoArray(u, 9 * rc + b);
-        t2.sub(q21).mul(half).intoArray(u, 10 * rc + b);
-        q22.intoArray(u, 11 * rc + b);
-        FloatVector t3 = q30.add(q32);
-        q30.intoArray(u, 12 * rc + b);
-        t3.add(q31).mul(half).intoArray(u, 13 * rc + b);
-        t3.sub(q31).mul(half).intoArray(u, 14 * rc + b);
-        q32.intoArray(u, 15 * rc + b);
+        filterRow(g, u, b, rc, 0, 1f, 0f, 0f);
+        filterRow(g, u, b, rc, 1, 0.5f, 0.5f, 0.5f);
+        filterRow(g, u, b, rc, 2, 0.5f, -0.5f, 0.5f);
+        filterRow(g, u, b, rc, 3, 0f, 0f, 1f);
+    }
+
+    /**
+     * Row i of G g Gᵀ: q_kw = c0·g[0][kw] + c1·g[1][kw] + c2·g[2][kw] (G's row i), then along kw
+     * q0, (q0 + q1 + q2)/2, (q0 − q1 + q2)/2, q2.
+     */
+    private static void filterRow(float[] g, float[] u, int b, int rc, int i, float c0, float c1, float c2) {
+        FloatVector q0 = FloatVector.fromArray(S, g, b).mul(c0).add(FloatVector.fromArray(S, g, 3 * rc + b).mul(c1))
+                .add(FloatVector.fromArray(S, g, 6 * rc + b).mul(c2));
+        FloatVector q1 = FloatVector.fromArray(S, g, rc + b).mul(c0).add(FloatVector.fromArray(S, g, 4 * rc + b).mul(c1))
+                .add(FloatVector.fromArray(S, g, 7 * rc + b).mul(c2));
+        FloatVector q2 = FloatVector.fromArray(S, g, 2 * rc + b).mul(c0).add(FloatVector.fromArray(S, g, 5 * rc + b).mul(c1))
+                .add(FloatVector.fromArray(S, g, 8 * rc + b).mul(c2));
+        FloatVector t = q0.add(q2);
+        q0.intoArray(u, (4 * i) * rc + b);
+        t.add(q1).mul(0.5f).intoArray(u, (4 * i + 1) * rc + b);
+        t.sub(q1).mul(0.5f).intoArray(u, (4 * i + 2) * rc + b);
+        q2.intoArray(u, (4 * i + 3) * rc + b);
     }
 
     private static void filterTransformScalar(float[] g, float[] u, int o, int rc) {
@@ -233,9 +227,10 @@ final class WinogradCpu {
         float[] gd = g; // (cout, 9, cin)
         int vec = cin / L * L;
         par.forRange(cout, 1, (part, from, to) -> {
+            float[] tmp = new float[12 * L];
             for (int co = from; co < to; co++) {
                 int ci = 0;
-                for (; ci < vec; ci += L) filterGradientVector(md, gd, co, ci, cin, rc);
+                for (; ci < vec; ci += L) filterGradientVector(md, gd, co, ci, cin, rc, tmp);
                 for (; ci < cin; ci++) filterGradientScalar(md, gd, co, ci, cin, rc);
                 for (int c = 0; c < cin; c++) {
                     int dst = dOff + (co * cin + c) * 9;
@@ -245,39 +240,31 @@ final class WinogradCpu {
         });
     }
 
-    private static void filterGradientVector(float[] m, float[] out, int co, int ci, int cin, int rc) {
+    /** Gᵀ dŴ G for L input channels, in two passes through {@code tmp} (12·L floats), as {@link #outputVector}. */
+    private static void filterGradientVector(float[] m, float[] out, int co, int ci, int cin, int rc, float[] tmp) {
         int b = co * cin + ci;
-        FloatVector half = FloatVector.broadcast(S, 0.5f);
-        // Gᵀ along ξ's rows, per column j: z0 = m0 + (m1 + m2)/2, z1 = (m1 − m2)/2, z2 = (m1 + m2)/2 + m3
-        FloatVector m00 = FloatVector.fromArray(S, m, 0 * rc + b), m10 = FloatVector.fromArray(S, m, 4 * rc + b);
-        FloatVector m20 = FloatVector.fromArray(S, m, 8 * rc + b), m30 = FloatVector.fromArray(S, m, 12 * rc + b);
-        FloatVector h0 = m10.add(m20).mul(half);
-        FloatVector z00 = m00.add(h0), z10 = m10.sub(m20).mul(half), z20 = h0.add(m30);
-        FloatVector m01 = FloatVector.fromArray(S, m, 1 * rc + b), m11 = FloatVector.fromArray(S, m, 5 * rc + b);
-        FloatVector m21 = FloatVector.fromArray(S, m, 9 * rc + b), m31 = FloatVector.fromArray(S, m, 13 * rc + b);
-        FloatVector h1 = m11.add(m21).mul(half);
-        FloatVector z01 = m01.add(h1), z11 = m11.sub(m21).mul(half), z21 = h1.add(m31);
-        FloatVector m02 = FloatVector.fromArray(S, m, 2 * rc + b), m12 = FloatVector.fromArray(S, m, 6 * rc + b);
-        FloatVector m22 = FloatVector.fromArray(S, m, 10 * rc + b), m32 = FloatVector.fromArray(S, m, 14 * rc + b);
-        FloatVector h2 = m12.add(m22).mul(half);
-        FloatVector z02 = m02.add(h2), z12 = m12.sub(m22).mul(half), z22 = h2.add(m32);
-        FloatVector m03 = FloatVector.fromArray(S, m, 3 * rc + b), m13 = FloatVector.fromArray(S, m, 7 * rc + b);
-        FloatVector m23 = FloatVector.fromArray(S, m, 11 * rc + b), m33 = FloatVector.fromArray(S, m, 15 * rc + b);
-        FloatVector h3 = m13.add(m23).mul(half);
-        FloatVector z03 = m03.add(h3), z13 = m13.sub(m23).mul(half), z23 = h3.add(m33);
-        // then along its columns, per kernel row kh
-        FloatVector k0 = z01.add(z02).mul(half);
-        z00.add(k0).intoArray(out, (co * 9 + 0) * cin + ci);
-        z01.sub(z02).mul(half).intoArray(out, (co * 9 + 1) * cin + ci);
-        k0.add(z03).intoArray(out, (co * 9 + 2) * cin + ci);
-        FloatVector k1 = z11.add(z12).mul(half);
-        z10.add(k1).intoArray(out, (co * 9 + 3) * cin + ci);
-        z11.sub(z12).mul(half).intoArray(out, (co * 9 + 4) * cin + ci);
-        k1.add(z13).intoArray(out, (co * 9 + 5) * cin + ci);
-        FloatVector k2 = z21.add(z22).mul(half);
-        z20.add(k2).intoArray(out, (co * 9 + 6) * cin + ci);
-        z21.sub(z22).mul(half).intoArray(out, (co * 9 + 7) * cin + ci);
-        k2.add(z23).intoArray(out, (co * 9 + 8) * cin + ci);
+        for (int j = 0; j < 4; j++) filterGradientColumn(m, b + j * rc, 4 * rc, tmp, j * L);
+        for (int kh = 0; kh < 3; kh++) filterGradientRow(tmp, 4 * kh * L, out, (co * 9 + 3 * kh) * cin + ci, cin);
+    }
+
+    /** Gᵀ along rows for column j: z0 = m0 + (m1 + m2)/2, z1 = (m1 − m2)/2, z2 = (m1 + m2)/2 + m3 to tmp[t + 4L·k]. */
+    private static void filterGradientColumn(float[] m, int o, int step, float[] tmp, int t) {
+        FloatVector m0 = FloatVector.fromArray(S, m, o), m1 = FloatVector.fromArray(S, m, o + step);
+        FloatVector m2 = FloatVector.fromArray(S, m, o + 2 * step), m3 = FloatVector.fromArray(S, m, o + 3 * step);
+        FloatVector h = m1.add(m2).mul(0.5f);
+        m0.add(h).intoArray(tmp, t);
+        m1.sub(m2).mul(0.5f).intoArray(tmp, t + 4 * L);
+        h.add(m3).intoArray(tmp, t + 8 * L);
+    }
+
+    /** G along columns for one kernel row: z0 + (z1 + z2)/2, (z1 − z2)/2, (z1 + z2)/2 + z3 to out[o], out[o + cin], out[o + 2·cin]. */
+    private static void filterGradientRow(float[] tmp, int t, float[] out, int o, int cin) {
+        FloatVector z0 = FloatVector.fromArray(S, tmp, t), z1 = FloatVector.fromArray(S, tmp, t + L);
+        FloatVector z2 = FloatVector.fromArray(S, tmp, t + 2 * L), z3 = FloatVector.fromArray(S, tmp, t + 3 * L);
+        FloatVector h = z1.add(z2).mul(0.5f);
+        z0.add(h).intoArray(out, o);
+        z1.sub(z2).mul(0.5f).intoArray(out, o + cin);
+        h.add(z3).intoArray(out, o + 2 * cin);
     }
 
     private static void filterGradientScalar(float[] m, float[] out, int co, int ci, int cin, int rc) {
@@ -360,38 +347,29 @@ final class WinogradCpu {
         return l;
     }
 
-    /** Bᵀ d B for L channels: d[i][j] at in[base + i·rs + j·cs], out[ξ·stride + o]. */
+    /** Bᵀ d B for L channels: d[i][j] at in[base + i·rs + j·cs], out[ξ·stride + o]; row by row of Bᵀ. */
     private static void inputVector(float[] in, int base, int rs, int cs, float[] out, int o, int stride) {
-        // along rows, per column j: r0 = d0 − d2, r1 = d1 + d2, r2 = d2 − d1, r3 = d1 − d3
-        FloatVector d00 = FloatVector.fromArray(S, in, base + 0 * cs), d10 = FloatVector.fromArray(S, in, base + rs + 0 * cs);
-        FloatVector d20 = FloatVector.fromArray(S, in, base + 2 * rs + 0 * cs), d30 = FloatVector.fromArray(S, in, base + 3 * rs + 0 * cs);
-        FloatVector r00 = d00.sub(d20), r10 = d10.add(d20), r20 = d20.sub(d10), r30 = d10.sub(d30);
-        FloatVector d01 = FloatVector.fromArray(S, in, base + 1 * cs), d11 = FloatVector.fromArray(S, in, base + rs + 1 * cs);
-        FloatVector d21 = FloatVector.fromArray(S, in, base + 2 * rs + 1 * cs), d31 = FloatVector.fromArray(S, in, base + 3 * rs + 1 * cs);
-        FloatVector r01 = d01.sub(d21), r11 = d11.add(d21), r21 = d21.sub(d11), r31 = d11.sub(d31);
-        FloatVector d02 = FloatVector.fromArray(S, in, base + 2 * cs), d12 = FloatVector.fromArray(S, in, base + rs + 2 * cs);
-        FloatVector d22 = FloatVector.fromArray(S, in, base + 2 * rs + 2 * cs), d32 = FloatVector.fromArray(S, in, base + 3 * rs + 2 * cs);
-        FloatVector r02 = d02.sub(d22), r12 = d12.add(d22), r22 = d22.sub(d12), r32 = d12.sub(d32);
-        FloatVector d03 = FloatVector.fromArray(S, in, base + 3 * cs), d13 = FloatVector.fromArray(S, in, base + rs + 3 * cs);
-        FloatVector d23 = FloatVector.fromArray(S, in, base + 2 * rs + 3 * cs), d33 = FloatVector.fromArray(S, in, base + 3 * rs + 3 * cs);
-        FloatVector r03 = d03.sub(d23), r13 = d13.add(d23), r23 = d23.sub(d13), r33 = d13.sub(d33);
-        // then along columns, per row i: the same combinations of r_i0 … r_i3
-        r00.sub(r02).intoArray(out, 0 * stride + o);
-        r01.add(r02).intoArray(out, 1 * stride + o);
-        r02.sub(r01).intoArray(out, 2 * stride + o);
-        r01.sub(r03).intoArray(out, 3 * stride + o);
-        r10.sub(r12).intoArray(out, 4 * stride + o);
-        r11.add(r12).intoArray(out, 5 * stride + o);
-        r12.sub(r11).intoArray(out, 6 * stride + o);
-        r11.sub(r13).intoArray(out, 7 * stride + o);
-        r20.sub(r22).intoArray(out, 8 * stride + o);
-        r21.add(r22).intoArray(out, 9 * stride + o);
-        r22.sub(r21).intoArray(out, 10 * stride + o);
-        r21.sub(r23).intoArray(out, 11 * stride + o);
-        r30.sub(r32).intoArray(out, 12 * stride + o);
-        r31.add(r32).intoArray(out, 13 * stride + o);
-        r32.sub(r31).intoArray(out, 14 * stride + o);
-        r31.sub(r33).intoArray(out, 15 * stride + o);
+        inputRow(in, base, base + 2 * rs, cs, true, out, o, stride);                   // d0 − d2
+        inputRow(in, base + rs, base + 2 * rs, cs, false, out, o + 4 * stride, stride);  // d1 + d2
+        inputRow(in, base + 2 * rs, base + rs, cs, true, out, o + 8 * stride, stride);   // d2 − d1
+        inputRow(in, base + rs, base + 3 * rs, cs, true, out, o + 12 * stride, stride);  // d1 − d3
+    }
+
+    /**
+     * One row of Bᵀ d B: r_j = d_a[j] ± d_b[j] (rows at pa and pb), then along j r0 − r2, r1 + r2,
+     * r2 − r1, r1 − r3 to out[oi + k·stride], k = 0…3.
+     */
+    private static void inputRow(float[] in, int pa, int pb, int cs, boolean sub, float[] out, int oi, int stride) {
+        FloatVector a0 = FloatVector.fromArray(S, in, pa), a1 = FloatVector.fromArray(S, in, pa + cs);
+        FloatVector a2 = FloatVector.fromArray(S, in, pa + 2 * cs), a3 = FloatVector.fromArray(S, in, pa + 3 * cs);
+        FloatVector b0 = FloatVector.fromArray(S, in, pb), b1 = FloatVector.fromArray(S, in, pb + cs);
+        FloatVector b2 = FloatVector.fromArray(S, in, pb + 2 * cs), b3 = FloatVector.fromArray(S, in, pb + 3 * cs);
+        FloatVector r0 = sub ? a0.sub(b0) : a0.add(b0), r1 = sub ? a1.sub(b1) : a1.add(b1);
+        FloatVector r2 = sub ? a2.sub(b2) : a2.add(b2), r3 = sub ? a3.sub(b3) : a3.add(b3);
+        r0.sub(r2).intoArray(out, oi);
+        r1.add(r2).intoArray(out, oi + stride);
+        r2.sub(r1).intoArray(out, oi + 2 * stride);
+        r1.sub(r3).intoArray(out, oi + 3 * stride);
     }
 
     private static void inputScalar(float[] in, int base, int rs, int cs, float[] out, int o, int stride) {
@@ -434,29 +412,22 @@ final class WinogradCpu {
         });
     }
 
-    /** A e Aᵀ for L channels, A = [1 0; 1 1; 1 −1; 0 −1]: e[i][j] at in[base + i·rs + j·cs]. */
+    /** A e Aᵀ for L channels, A = [1 0; 1 1; 1 −1; 0 −1]: e[i][j] at in[base + i·rs + j·cs]; row by row of A. */
     private static void gradientVector(float[] in, int base, int rs, int cs, float[] out, int o, int stride) {
-        FloatVector e00 = FloatVector.fromArray(S, in, base), e01 = FloatVector.fromArray(S, in, base + cs);
-        FloatVector e10 = FloatVector.fromArray(S, in, base + rs), e11 = FloatVector.fromArray(S, in, base + rs + cs);
-        // along rows: a0 = e0, a1 = e0 + e1, a2 = e0 − e1, a3 = −e1; then the same along columns
-        FloatVector a00 = e00, a01 = e01, a10 = e00.add(e10), a11 = e01.add(e11), a20 = e00.sub(e10), a21 = e01.sub(e11);
-        FloatVector a30 = e10.neg(), a31 = e11.neg();
-        a00.intoArray(out, 0 * stride + o);
-        a00.add(a01).intoArray(out, 1 * stride + o);
-        a00.sub(a01).intoArray(out, 2 * stride + o);
-        a01.neg().intoArray(out, 3 * stride + o);
-        a10.intoArray(out, 4 * stride + o);
-        a10.add(a11).intoArray(out, 5 * stride + o);
-        a10.sub(a11).intoArray(out, 6 * stride + o);
-        a11.neg().intoArray(out, 7 * stride + o);
-        a20.intoArray(out, 8 * stride + o);
-        a20.add(a21).intoArray(out, 9 * stride + o);
-        a20.sub(a21).intoArray(out, 10 * stride + o);
-        a21.neg().intoArray(out, 11 * stride + o);
-        a30.intoArray(out, 12 * stride + o);
-        a30.add(a31).intoArray(out, 13 * stride + o);
-        a30.sub(a31).intoArray(out, 14 * stride + o);
-        a31.neg().intoArray(out, 15 * stride + o);
+        gradientRow(in, base, rs, cs, 1f, 0f, out, o, stride);
+        gradientRow(in, base, rs, cs, 1f, 1f, out, o + 4 * stride, stride);
+        gradientRow(in, base, rs, cs, 1f, -1f, out, o + 8 * stride, stride);
+        gradientRow(in, base, rs, cs, 0f, -1f, out, o + 12 * stride, stride);
+    }
+
+    /** One row of A e Aᵀ: a_j = c0·e[0][j] + c1·e[1][j] (A's row), then a0, a0 + a1, a0 − a1, −a1. */
+    private static void gradientRow(float[] in, int base, int rs, int cs, float c0, float c1, float[] out, int oi, int stride) {
+        FloatVector a0 = FloatVector.fromArray(S, in, base).mul(c0).add(FloatVector.fromArray(S, in, base + rs).mul(c1));
+        FloatVector a1 = FloatVector.fromArray(S, in, base + cs).mul(c0).add(FloatVector.fromArray(S, in, base + rs + cs).mul(c1));
+        a0.intoArray(out, oi);
+        a0.add(a1).intoArray(out, oi + stride);
+        a0.sub(a1).intoArray(out, oi + 2 * stride);
+        a1.neg().intoArray(out, oi + 3 * stride);
     }
 
     private static void gradientScalar(float[] in, int base, int rs, int cs, float[] out, int o, int stride) {
@@ -483,6 +454,7 @@ final class WinogradCpu {
         float[] in = m, mid = nhwc;
         int vec = c / L * L;
         par.forRange(t, Math.max(1, 1024 / c), (part, from, to) -> {
+            float[] tmp = new float[8 * L];
             for (int tile = from; tile < to; tile++) {
                 int l = level(tiles, tile);
                 if (outs[l] == null) continue;
@@ -492,7 +464,7 @@ final class WinogradCpu {
                 int wp = 2 * tl.tx(), rs = wp * c;
                 int dst = off[l] + ((img * 2 * tl.ty() + 2 * ty) * wp + 2 * tx) * c;
                 int ch = 0;
-                for (; ch < vec; ch += L) outputVector(in, tile * c + ch, t * c, mid, dst + ch, rs, c);
+                for (; ch < vec; ch += L) outputVector(in, tile * c + ch, t * c, mid, dst + ch, rs, c, tmp);
                 for (; ch < c; ch++) outputScalar(in, tile * c + ch, t * c, mid, dst + ch, rs, c);
             }
         });
@@ -520,25 +492,31 @@ final class WinogradCpu {
         }
     }
 
-    /** Aᵀ M A for L channels: M[ξ] at in[ξ·stride + o]; the 2×2 result at out[dst + i·rs + j·cs]. */
-    private static void outputVector(float[] in, int o, int stride, float[] out, int dst, int rs, int cs) {
-        // along rows, per column j: s0 = m0 + m1 + m2, s1 = m1 − m2 − m3; then the same along columns
-        FloatVector m00 = FloatVector.fromArray(S, in, 0 * stride + o), m10 = FloatVector.fromArray(S, in, 4 * stride + o);
-        FloatVector m20 = FloatVector.fromArray(S, in, 8 * stride + o), m30 = FloatVector.fromArray(S, in, 12 * stride + o);
-        FloatVector s00 = m00.add(m10).add(m20), s10 = m10.sub(m20).sub(m30);
-        FloatVector m01 = FloatVector.fromArray(S, in, 1 * stride + o), m11 = FloatVector.fromArray(S, in, 5 * stride + o);
-        FloatVector m21 = FloatVector.fromArray(S, in, 9 * stride + o), m31 = FloatVector.fromArray(S, in, 13 * stride + o);
-        FloatVector s01 = m01.add(m11).add(m21), s11 = m11.sub(m21).sub(m31);
-        FloatVector m02 = FloatVector.fromArray(S, in, 2 * stride + o), m12 = FloatVector.fromArray(S, in, 6 * stride + o);
-        FloatVector m22 = FloatVector.fromArray(S, in, 10 * stride + o), m32 = FloatVector.fromArray(S, in, 14 * stride + o);
-        FloatVector s02 = m02.add(m12).add(m22), s12 = m12.sub(m22).sub(m32);
-        FloatVector m03 = FloatVector.fromArray(S, in, 3 * stride + o), m13 = FloatVector.fromArray(S, in, 7 * stride + o);
-        FloatVector m23 = FloatVector.fromArray(S, in, 11 * stride + o), m33 = FloatVector.fromArray(S, in, 15 * stride + o);
-        FloatVector s03 = m03.add(m13).add(m23), s13 = m13.sub(m23).sub(m33);
-        s00.add(s01).add(s02).intoArray(out, dst);
-        s01.sub(s02).sub(s03).intoArray(out, dst + cs);
-        s10.add(s11).add(s12).intoArray(out, dst + 1 * rs);
-        s11.sub(s12).sub(s13).intoArray(out, dst + 1 * rs + cs);
+    /**
+     * Aᵀ M A for L channels: M[ξ] at in[ξ·stride + o]; the 2×2 result at out[dst + i·rs + j·cs]. In two
+     * passes through {@code tmp} (8·L floats), each a method of a few vector operations: as one
+     * method, or as two rows of 26, C2 ran it boxed.
+     */
+    private static void outputVector(float[] in, int o, int stride, float[] out, int dst, int rs, int cs, float[] tmp) {
+        for (int j = 0; j < 4; j++) outputColumn(in, o + j * stride, 4 * stride, tmp, j * L);
+        outputRow(tmp, 0, out, dst, cs);
+        outputRow(tmp, 4 * L, out, dst + rs, cs);
+    }
+
+    /** Along rows for column j: tmp[t] = m0 + m1 + m2, tmp[t + 4L] = m1 − m2 − m3 (m_i at in[o + i·step]). */
+    private static void outputColumn(float[] in, int o, int step, float[] tmp, int t) {
+        FloatVector m0 = FloatVector.fromArray(S, in, o), m1 = FloatVector.fromArray(S, in, o + step);
+        FloatVector m2 = FloatVector.fromArray(S, in, o + 2 * step), m3 = FloatVector.fromArray(S, in, o + 3 * step);
+        m0.add(m1).add(m2).intoArray(tmp, t);
+        m1.sub(m2).sub(m3).intoArray(tmp, t + 4 * L);
+    }
+
+    /** Along columns: s0 + s1 + s2 and s1 − s2 − s3 (s_j at tmp[t + j·L]) to out[dst], out[dst + cs]. */
+    private static void outputRow(float[] tmp, int t, float[] out, int dst, int cs) {
+        FloatVector s0 = FloatVector.fromArray(S, tmp, t), s1 = FloatVector.fromArray(S, tmp, t + L);
+        FloatVector s2 = FloatVector.fromArray(S, tmp, t + 2 * L), s3 = FloatVector.fromArray(S, tmp, t + 3 * L);
+        s0.add(s1).add(s2).intoArray(out, dst);
+        s1.sub(s2).sub(s3).intoArray(out, dst + cs);
     }
 
     private static void outputScalar(float[] in, int o, int stride, float[] out, int dst, int rs, int cs) {
