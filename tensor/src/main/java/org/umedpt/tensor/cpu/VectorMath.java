@@ -1,7 +1,6 @@
 package org.umedpt.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,9 +14,16 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Method (Cephes {@code expf}): x = n·ln 2 + r with n = round(x·log₂e) and |r| ≤ ln 2 / 2
  * (ln 2 split in two parts so that r is exact), e^r ≈ 1 + r + r²·P(r) with a degree-5 P, then
- * 2^n by building the exponent bits, in two halves so that results down to the subnormal range
- * stay right. Relative error ≈ 1 ulp. x is clamped to [−104, 89]: below, e^x rounds to 0; above,
- * to +∞. NaN stays NaN.
+ * 2·2^(n−1) by building the exponent bits (2^n itself would overflow at n = 128). Relative
+ * error ≈ 1 ulp. x is clamped to [−104, 89]: above, e^x rounds to +∞. NaN stays NaN.
+ *
+ * <p><b>No subnormal results</b>: where n ≤ −126 (x ≲ −87.0, e^x &lt; 2⁻¹²⁵·⁵) the result is +0,
+ * never formed as a subnormal (IEEE would give values down to 1.4e−45). A subnormal operand or
+ * result makes x86 multiplies and fmas take a microcode assist, ~100 cycles each: Swin's
+ * shifted-window mask adds −100 to a score, so about half of a masked window's probabilities were
+ * e^−100 ≈ 3.7e−44, and every product that read them crawled (with the mask, nano's first-stage
+ * attention ran 12.4 ms forward and 23.3 ms backward; with the flush, 2.3 and 2.5). Next to the
+ * terms ≥ e^−87 that a softmax row sums, the flushed ones are far below float resolution.
  */
 final class VectorMath {
     private VectorMath() {}
@@ -55,12 +61,11 @@ final class VectorMath {
         r = n.fma(V_NEG_LN2_LO, r);
         FloatVector p = r.fma(P5, P4).fma(r, V_P3).fma(r, V_P2).fma(r, V_P1).fma(r, V_P0);
         p = p.fma(r.mul(r), r).add(1f);
-        IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);
-        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
-        IntVector n2 = ni.sub(n1);
-        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(s1).mul(s2);
+        // 2p · 2^(n−1): 2^(n−1) is a normal float for n in [−125, 128], so +∞ comes out right at
+        // the top; for n ≤ −126 its exponent bits max(n + 126, 0) are 0, i.e. the factor is +0 and
+        // the result +0 (never formed as a subnormal: that would take the same assist)
+        FloatVector s = t.reinterpretAsInts().sub(ROUND_BITS - 126).max(0).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.add(p).mul(s);
     }
 
     /** The scalar twin of {@link #exp(FloatVector)}: bit-identical per element. */
@@ -76,8 +81,7 @@ final class VectorMath {
         r = Math.fma(n, -LN2_LO, r);
         float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(r, P5, P4), r, P3), r, P2), r, P1), r, P0);
         p = Math.fma(p, r * r, r) + 1f;
-        int ni = Float.floatToRawIntBits(t) - ROUND_BITS;
-        int n1 = ni >> 1, n2 = ni - n1;
-        return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+        int e = Math.max(Float.floatToRawIntBits(t) - (ROUND_BITS - 126), 0);
+        return (p + p) * Float.intBitsToFloat(e << 23);
     }
 }
