@@ -112,6 +112,18 @@ def ensure_fair(default_threads):
     sys.exit(0)
 
 
+_FTZ = "UMEDPT_PEER_FTZ"
+
+
+def torch_setup(torch):
+    """Options of the peer's torch that are not thread settings. UMEDPT_PEER_FTZ=1 sets
+    torch.set_flush_denormal(True): subnormal floats then compute as zero, as umedpt's exp never
+    produces them (PyTorch's default keeps them, and x86 takes a slow assist on each; Swin's
+    shifted-window mask makes e^-100 = 3.7e-44 probabilities). The default peer leaves it off."""
+    if os.environ.get(_FTZ) == "1" and not torch.set_flush_denormal(True):
+        sys.stderr.write("peer: WARNING: UMEDPT_PEER_FTZ=1 but this CPU does not support flush-denormal\n")
+
+
 def peer_line():
     """One line saying how this peer runs: OpenBLAS core, thread variables, ISA limits."""
     _, desc = blas_info()
@@ -124,4 +136,5 @@ def peer_line():
         # 5 GFLOP/s), which makes every comparison meaningless
         sys.stderr.write("peer: WARNING: no OpenBLAS in this process; torch.mm runs on the reference BLAS. "
                          "Install it: apt-get install libopenblas0-pthread\n")
-    return f"peer: {'; '.join(desc) or 'no OpenBLAS mapped (reference BLAS: not a fair peer)'}; {env}"
+    ftz = "; flush_denormal on (UMEDPT_PEER_FTZ=1)" if os.environ.get(_FTZ) == "1" else ""
+    return f"peer: {'; '.join(desc) or 'no OpenBLAS mapped (reference BLAS: not a fair peer)'}; {env}{ftz}"

@@ -20,7 +20,7 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import ensure_fair, peer_line  # noqa: E402
+from peer_common import ensure_fair, peer_line, torch_setup  # noqa: E402
 
 ensure_fair("1")  # before torch loads: fair OpenBLAS/OpenMP settings per thread count
 
@@ -44,6 +44,7 @@ def main():
     ap.add_argument("--target", type=float, default=0.5, help="seconds per repetition (default 0.5)")
     args = ap.parse_args()
     torch.set_num_threads(int(args.threads))
+    torch_setup(torch)
     torch.manual_seed(0)
     print(peer_line())
     print("| shape (cin_cout_sizes) | threads | ms fwd+bwd | GFLOP/s |")

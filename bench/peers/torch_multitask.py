@@ -68,7 +68,7 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import ensure_fair, peer_line  # noqa: E402
+from peer_common import ensure_fair, peer_line, torch_setup  # noqa: E402
 
 ensure_fair("1,2")  # before torch loads: fair OpenBLAS/OpenMP settings per thread count
 
@@ -343,6 +343,7 @@ def count(params):
 def run_point(threads, mode, n_tasks, batch, steps, warmup):
     import torch
     torch.set_num_threads(threads)
+    torch_setup(torch)
     torch.manual_seed(0)
     m = build_modules()
     shared = m["SharedBlocks"]()

@@ -51,7 +51,7 @@ from torchvision.models.swin_transformer import SwinTransformer
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import cpu_model, peer_line  # noqa: E402
+from peer_common import cpu_model, peer_line, torch_setup  # noqa: E402
 
 CONFIGS = {
     "tiny": dict(image=224, steps=5, sd=0.2, desc="swin_t (embed 96, depths 2,2,6,2, heads 3,6,12,24, window 7)"),
@@ -72,6 +72,7 @@ def peak_rss_mib():
 
 def bench(config, threads, batch, steps, warmup, optimizer):
     torch.set_num_threads(threads)
+    torch_setup(torch)
     torch.manual_seed(0)
     model = build(config)
     model.train()
