@@ -112,6 +112,31 @@ def ensure_fair(default_threads):
     sys.exit(0)
 
 
+def time_calls(fn, target_s, reps=3):
+    """Seconds per call of fn: 3 warm-up calls, the number of calls calibrated so that one
+    repetition takes >= target_s, then `reps` repetitions; returns each repetition's s/call."""
+    import time
+    for _ in range(3):
+        fn()
+    calls = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        dt = time.perf_counter() - t0
+        if dt >= target_s / 4 or calls >= 1 << 20:
+            break
+        calls *= 2
+    calls = max(1, int(calls * target_s / max(dt, 1e-9)) + 1)
+    per_call = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        per_call.append((time.perf_counter() - t0) / calls)
+    return per_call, calls
+
+
 _FTZ = "UMEDPT_PEER_FTZ"
 
 

@@ -16,11 +16,10 @@ import argparse
 import os
 import statistics
 import sys
-import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import ensure_fair, peer_line, torch_setup  # noqa: E402
+from peer_common import ensure_fair, peer_line, time_calls, torch_setup  # noqa: E402
 
 ensure_fair("1")  # before torch loads: fair OpenBLAS/OpenMP settings per thread count
 
@@ -60,24 +59,7 @@ def main():
             loss = sum((F.conv2d(x, w, b, padding=1) * u).sum() for x, u in zip(xs, ups))
             loss.backward()
 
-        for _ in range(3):
-            step()
-        calls = 1
-        while True:
-            t0 = time.perf_counter()
-            for _ in range(calls):
-                step()
-            dt = time.perf_counter() - t0
-            if dt >= args.target / 4:
-                break
-            calls *= 2
-        calls = max(1, int(calls * args.target / dt) + 1)
-        per = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            for _ in range(calls):
-                step()
-            per.append((time.perf_counter() - t0) / calls)
+        per, _ = time_calls(step, args.target)
         ms = statistics.median(per) * 1e3
         flops = 3 * 2.0 * cin * cout * 9 * sum(BATCH * s * s for s in sizes)
         print(f"| {shape} | {args.threads} | {ms:.3f} | {flops / ms / 1e6:.1f} |")

@@ -19,7 +19,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from peer_common import ensure_fair  # noqa: E402
@@ -30,29 +29,11 @@ import torch
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import blas_info, cpu_model, peer_line  # noqa: E402
+from peer_common import blas_info, cpu_model, peer_line, time_calls, torch_setup  # noqa: E402
 
 
 def time_point(fn, flops, target_s, reps=3):
-    for _ in range(3):  # warm-up
-        fn()
-    # calibrate the number of calls so one repetition takes >= target_s
-    calls = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        dt = time.perf_counter() - t0
-        if dt >= target_s / 4 or calls >= 1 << 20:
-            break
-        calls *= 2
-    calls = max(1, int(calls * target_s / max(dt, 1e-9)) + 1)
-    per_call = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        per_call.append((time.perf_counter() - t0) / calls)
+    per_call, calls = time_calls(fn, target_s, reps)
     gf = [flops / s / 1e9 for s in per_call]
     return max(gf), statistics.median(gf), min(per_call), calls
 
@@ -81,6 +62,7 @@ def main():
                        (lambda a=a, b=b, out=out: torch.bmm(a, b, out=out))))
 
     rows = []
+    torch_setup(torch)
     for t in threads:
         torch.set_num_threads(t)
         for name, shape, flops, fn in points:

@@ -53,6 +53,17 @@ final class WinogradCpu {
         int count() {
             return n * ty * tx;
         }
+
+        /** Row stride of this map's NHWC copy (n, 2·ty + 2·pad, 2·tx + 2·pad, c). */
+        int rowStride(int pad, int c) {
+            return (2 * tx + 2 * pad) * c;
+        }
+
+        /** Index in that copy of the top-left of tile i: its 4×4 input patch's (pad 1) or its 2×2 outputs' (pad 0). */
+        int corner(int i, int pad, int c) {
+            int img = i / (ty * tx), y = i / tx % ty, x = i % tx;
+            return ((img * (2 * ty + 2 * pad) + 2 * y) * (2 * tx + 2 * pad) + 2 * x) * c;
+        }
     }
 
     private static Tiles[] tiles(ConvGeometry[] geos) {
@@ -329,12 +340,9 @@ final class WinogradCpu {
         int vec = c / L * L;
         par.forRange(t, Math.max(1, 1024 / c), (part, from, to) -> {
             for (int tile = from; tile < to; tile++) {
-                int l = level(tiles, tile), local = tile - tiles[l].first();
+                int l = level(tiles, tile);
                 Tiles tl = tiles[l];
-                int img = local / (tl.ty() * tl.tx()), ty = local / tl.tx() % tl.ty(), tx = local % tl.tx();
-                int wp = 2 * tl.tx() + 2, rs = wp * c;
-                int base = off[l] + ((img * (2 * tl.ty() + 2) + 2 * ty) * wp + 2 * tx) * c;
-                int ch = 0;
+                int rs = tl.rowStride(1, c), base = off[l] + tl.corner(tile - tl.first(), 1, c), ch = 0;
                 for (; ch < vec; ch += L) inputVector(in, base + ch, rs, c, out, tile * c + ch, t * c);
                 for (; ch < c; ch++) inputScalar(in, base + ch, rs, c, out, tile * c + ch, t * c);
             }
@@ -400,12 +408,9 @@ final class WinogradCpu {
         int vec = c / L * L;
         par.forRange(t, Math.max(1, 1024 / c), (part, from, to) -> {
             for (int tile = from; tile < to; tile++) {
-                int l = level(tiles, tile), local = tile - tiles[l].first();
+                int l = level(tiles, tile);
                 Tiles tl = tiles[l];
-                int img = local / (tl.ty() * tl.tx()), ty = local / tl.tx() % tl.ty(), tx = local % tl.tx();
-                int wp = 2 * tl.tx(), rs = wp * c;
-                int base = off[l] + ((img * 2 * tl.ty() + 2 * ty) * wp + 2 * tx) * c;
-                int ch = 0;
+                int rs = tl.rowStride(0, c), base = off[l] + tl.corner(tile - tl.first(), 0, c), ch = 0;
                 for (; ch < vec; ch += L) gradientVector(in, base + ch, rs, c, out, tile * c + ch, t * c);
                 for (; ch < c; ch++) gradientScalar(in, base + ch, rs, c, out, tile * c + ch, t * c);
             }
@@ -459,10 +464,7 @@ final class WinogradCpu {
                 int l = level(tiles, tile);
                 if (outs[l] == null) continue;
                 Tiles tl = tiles[l];
-                int local = tile - tl.first();
-                int img = local / (tl.ty() * tl.tx()), ty = local / tl.tx() % tl.ty(), tx = local % tl.tx();
-                int wp = 2 * tl.tx(), rs = wp * c;
-                int dst = off[l] + ((img * 2 * tl.ty() + 2 * ty) * wp + 2 * tx) * c;
+                int rs = tl.rowStride(0, c), dst = off[l] + tl.corner(tile - tl.first(), 0, c);
                 int ch = 0;
                 for (; ch < vec; ch += L) outputVector(in, tile * c + ch, t * c, mid, dst + ch, rs, c, tmp);
                 for (; ch < c; ch++) outputScalar(in, tile * c + ch, t * c, mid, dst + ch, rs, c);

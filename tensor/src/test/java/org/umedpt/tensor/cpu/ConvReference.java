@@ -56,6 +56,23 @@ final class ConvReference {
         assertClose(want, dW.data(), "dW");
     }
 
+    /** The weight gradient of one map (n, cin, h, w) → cout through the backend at 1 and at 2 threads. */
+    static float[][] weightGradientAtOneAndTwoThreads(int n, int cin, int cout, int h, int w, long seed) {
+        Rng r = new Rng(seed);
+        Tensor x = Tensor.normal(r, 0, 1, n, cin, h, w), wt = Tensor.normal(r, 0, 0.3f, cout, cin, 3, 3);
+        Tensor dy = Tensor.normal(r, 0, 1, n, cout, h, w);
+        ConvGeometry[] geo = {ConvGeometry.of("t", n, cin, h, w, 3, 3, 1, 1)};
+        float[][] dW = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                Tensor d = Tensor.zeros(wt.shape());
+                be.conv2dBackward(new Tensor[] {null}, d, dy, new Tensor[] {x}, geo, wt);
+                dW[threads - 1] = d.data();
+            }
+        }
+        return dW;
+    }
+
     /** y (outputs from yOff) = conv + bias; dx += ∂/∂x and dw += ∂/∂w of Σ y·dy, all in float64. */
     static void reference(float[] x, float[] w, float[] b, float[] dy, int yOff, int n, int cin, int cout, int h, int wd,
                                   double[] y, double[] dx, double[] dw) {
