@@ -10,7 +10,7 @@ import org.umedpt.tensor.Tensor;
  * Direct 3×3 convolution (stride 1, padding 1) of {@link CpuBackend}: forward, and backward to the
  * input and the weights, with no column matrix. The reference is im2col + GEMM ({@link SpatialCpu},
  * {@link Gemm}), which it must match; background and measurements in {@code docs/DESIGN-NOTES.md}
- * ("Direct convolution in a band").
+ * ("Convolutions without im2col").
  *
  * <p><b>The band.</b> A map x (n, c, h, w) is copied, channel by channel, into one band of rows:
  * the n images side by side, each preceded by one zero column, with one zero row above and below
@@ -30,7 +30,8 @@ import org.umedpt.tensor.Tensor;
  *   <li>Backward to x is the same product with W transposed and its taps flipped, over the band of
  *       dY (zero in its gutters), added into dX.
  *   <li>Backward to W: dW[co, ci, t] = Σ_q dYBand[co, q] · xBand[ci, q + tap(t)], a sum of products
- *       of shifted band rows, vectorised along q: two output channels × nine taps in registers.
+ *       of shifted band rows, vectorised along q: two output channels × nine taps in registers (one
+ *       channel with 16 vector registers).
  * </ul>
  * Several maps (the levels of a pyramid) go through one call, each in its own band.
  *
