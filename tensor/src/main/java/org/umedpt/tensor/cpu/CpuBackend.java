@@ -17,9 +17,10 @@ import static org.umedpt.tensor.cpu.VectorMath.S;
  * the memory primitives, AdamW and GEMM (the packed Vector-API kernel in {@link Gemm}); every other
  * primitive is a one-line delegation to its family's kernels: {@link ElementwiseCpu},
  * {@link ReductionCpu}, {@link NormalizationCpu}, {@link WindowAttentionCpu}, {@link LayoutCpu},
- * {@link SpatialCpu} and {@link ConvCpu}. The hot loops are vectorised or split across the
- * backend's own fixed pool of threads ({@link #CpuBackend(int)}), which all families share. Every loop is plain and
- * stride-free: tensors are contiguous.
+ * {@link SpatialCpu}, and for 3×3 convolutions {@link ConvCpu} and {@link WinogradCpu}. The hot
+ * loops are vectorised or split across the backend's own fixed pool of threads
+ * ({@link #CpuBackend(int)}), which all families share. Every loop is plain and stride-free:
+ * tensors are contiguous.
  *
  * <p>Not thread-safe: one caller thread drives a backend at a time (it fans work out itself).
  */
