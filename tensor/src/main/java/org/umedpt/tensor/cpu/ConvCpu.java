@@ -107,14 +107,7 @@ final class ConvCpu {
         int[] bandOff = new int[bands.length];
         xBand = toBands(xBand, bandOff, xs, bands, cin);
         packed = packWeights(packed, w.data(), w.offset(), cout, cin, false);
-        int[][] taps = rowOffsets(bands, cin);
-        Tensor[] outs = new Tensor[bands.length];
-        for (int l = 0, off = 0; l < bands.length; l++) {
-            int len = bands[l].n * cout * bands[l].h * bands[l].w;
-            outs[l] = y.flatView(off, len);
-            off += len;
-        }
-        products(outs, xBand, bandOff, bands, taps, packed, cout, cin * 9, bias, false);
+        products(levels(y, geos, cout), xBand, bandOff, bands, rowOffsets(bands, cin), packed, cout, cin * 9, bias, false);
     }
 
     /**
@@ -125,13 +118,7 @@ final class ConvCpu {
         int cin = geos[0].c(), cout = w.dim(0);
         Band[] bands = bands(geos);
         int[] yOff = new int[bands.length];
-        Tensor[] dys = new Tensor[bands.length];
-        for (int l = 0, off = 0; l < bands.length; l++) {
-            int len = bands[l].n * cout * bands[l].h * bands[l].w;
-            dys[l] = dY.flatView(off, len);
-            off += len;
-        }
-        dyBand = toBands(dyBand, yOff, dys, bands, cout);
+        dyBand = toBands(dyBand, yOff, levels(dY, geos, cout), bands, cout);
         if (dW != null) {
             int[] xOff = new int[bands.length];
             xBand = toBands(xBand, xOff, xs, bands, cin);
@@ -143,6 +130,23 @@ final class ConvCpu {
             packed = packWeights(packed, w.data(), w.offset(), cout, cin, true);
             products(dXs, dyBand, yOff, bands, rowOffsets(bands, cout), packed, cin, cout * 9, null, true);
         }
+    }
+
+    /** Views of the maps of a flat tensor holding, one after another, (n, c, h_l, w_l) for each geometry l. */
+    static Tensor[] levels(Tensor flat, ConvGeometry[] geos, int c) {
+        Tensor[] out = new Tensor[geos.length];
+        for (int l = 0, off = 0; l < geos.length; l++) {
+            int len = geos[l].n() * c * geos[l].h() * geos[l].w();
+            out[l] = flat.flatView(off, len);
+            off += len;
+        }
+        return out;
+    }
+
+    /** {@code a} if it holds n floats, else a new array of n (a workspace that only grows). */
+    static float[] grow(float[] a, long n) {
+        if (n > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("conv2d: workspace of " + n + " floats is too large");
+        return a.length >= n ? a : new float[(int) n];
     }
 
     private static Band[] bands(ConvGeometry[] geos) {
@@ -160,10 +164,8 @@ final class ConvCpu {
             off[l] = (int) total;
             total += (long) c * bands[l].plane;
         }
-        if (total > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("conv2d: maps too large for one band: " + total + " floats");
-        float[] out = band.length >= total ? band : new float[(int) total];
+        float[] out = grow(band, total);
         for (int l = 0; l < bands.length; l++) {
-            if (maps[l] == null) continue;
             Band b = bands[l];
             float[] x = maps[l].data();
             int xo = maps[l].offset(), bo = off[l];
@@ -203,7 +205,7 @@ final class ConvCpu {
     private static float[] packWeights(float[] buf, float[] w, int wo, int cout, int cin, boolean adjoint) {
         int rows = adjoint ? cin : cout, k = (adjoint ? cout : cin) * 9;
         int blocks = (rows + MR - 1) / MR;
-        float[] out = buf.length >= blocks * MR * k ? buf : new float[blocks * MR * k];
+        float[] out = grow(buf, (long) blocks * MR * k);
         for (int blk = 0; blk < blocks; blk++) {
             for (int p = 0; p < k; p++) {
                 int dst = (blk * k + p) * MR;

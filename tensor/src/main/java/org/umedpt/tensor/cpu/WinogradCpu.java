@@ -82,22 +82,6 @@ final class WinogradCpu {
         return last.first() + last.count();
     }
 
-    private static float[] grow(float[] a, long n) {
-        if (n > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("conv2d (Winograd): workspace of " + n + " floats is too large");
-        return a.length >= n ? a : new float[(int) n];
-    }
-
-    /** Views of the levels of a flat (levels of (n, c, h_l, w_l)) tensor. */
-    private static Tensor[] levels(Tensor flat, Tiles[] tiles, int c) {
-        Tensor[] out = new Tensor[tiles.length];
-        for (int l = 0, off = 0; l < tiles.length; l++) {
-            int len = tiles[l].n() * c * tiles[l].h() * tiles[l].w();
-            out[l] = flat.flatView(off, len);
-            off += len;
-        }
-        return out;
-    }
-
     // ================================================================ the primitives
 
     void forward(Tensor y, Tensor[] xs, ConvGeometry[] geos, Tensor w, Tensor bias) {
@@ -105,32 +89,32 @@ final class WinogradCpu {
         Tiles[] tiles = tiles(geos);
         int t = total(tiles);
         filterTransform(w, cout, cin, false);
-        inputTransform(xs, tiles, cin);
-        m = grow(m, 16L * t * cout);
+        inputTransform(toNhwc(xs, tiles, cin), tiles, cin);
+        m = ConvCpu.grow(m, 16L * t * cout);
         Gemm.batched(par, gemmWork, v, 0, false, u, 0, false, m, 0, 16, t, cout, cin, 1f, 0f, (long) t * cin, (long) cin * cout,
                 (long) t * cout);
-        outputTransform(levels(y, tiles, cout), tiles, cout, bias, false);
+        outputTransform(ConvCpu.levels(y, geos, cout), tiles, cout, bias, false);
     }
 
     void backward(Tensor[] dXs, Tensor dW, Tensor dY, Tensor[] xs, ConvGeometry[] geos, Tensor w) {
         int cin = geos[0].c(), cout = w.dim(0);
         Tiles[] tiles = tiles(geos);
         int t = total(tiles);
-        Tensor[] dys = levels(dY, tiles, cout);
+        int[] dyOff = toNhwc(ConvCpu.levels(dY, geos, cout), tiles, cout); // one copy of dY serves both gradients
+        if (dW != null) gradientTransform(dyOff, tiles, cout);
         boolean anyX = false;
         for (Tensor d : dXs) anyX |= d != null;
         if (anyX) { // the forward algorithm on dY with the filter transposed and flipped
             filterTransform(w, cout, cin, true);
-            inputTransform(dys, tiles, cout);
-            m = grow(m, 16L * t * cin);
+            inputTransform(dyOff, tiles, cout);
+            m = ConvCpu.grow(m, 16L * t * cin);
             Gemm.batched(par, gemmWork, v, 0, false, u, 0, false, m, 0, 16, t, cin, cout, 1f, 0f, (long) t * cout, (long) cout * cin,
                     (long) t * cin);
             outputTransform(dXs, tiles, cin, null, true);
         }
         if (dW != null) {
-            gradientTransform(dys, tiles, cout);
-            inputTransform(xs, tiles, cin);
-            m = grow(m, 16L * cout * cin);
+            inputTransform(toNhwc(xs, tiles, cin), tiles, cin);
+            m = ConvCpu.grow(m, 16L * cout * cin);
             // dŴ_ξ (cout × cin) = (A dY Aᵀ)_ξᵀ · V_ξ: A is stored (tiles × cout), i.e. transposed
             Gemm.batched(par, gemmWork, dyv, 0, true, v, 0, false, m, 0, 16, cout, cin, t, 1f, 0f, (long) t * cout, (long) t * cin,
                     (long) cout * cin);
@@ -148,8 +132,8 @@ final class WinogradCpu {
         int r = adjoint ? cout : cin, c = adjoint ? cin : cout, rc = r * c;
         float[] wd = w.data();
         int wo = w.offset();
-        g = grow(g, 9L * rc);
-        u = grow(u, 16L * rc);
+        g = ConvCpu.grow(g, 9L * rc);
+        u = ConvCpu.grow(u, 16L * rc);
         float[] gd = g, ud = u;
         // g (9, r, c): tap-major, so that the transform is vector arithmetic along c. By blocks of
         // BLOCK along c: each write is a run of BLOCK floats, each of the BLOCK filters read in order.
@@ -234,7 +218,7 @@ final class WinogradCpu {
     private void filterGradient(Tensor dW, int cout, int cin) {
         float[] md = m, dd = dW.data();
         int dOff = dW.offset(), rc = cout * cin;
-        g = grow(g, 9L * rc);
+        g = ConvCpu.grow(g, 9L * rc);
         float[] gd = g; // (cout, 9, cin)
         int vec = cin / L * L;
         par.forRange(cout, 1, (part, from, to) -> {
@@ -300,27 +284,28 @@ final class WinogradCpu {
     // ================================================================ maps
 
     /**
-     * Copies each map (n, c, h, w) into {@code nhwc} as (n, 2·ty + 2·pad, 2·tx + 2·pad, c), shifted by
-     * pad, zero elsewhere; returns each map's offset there.
+     * Copies each map (n, c, h, w) into {@code nhwc} as (n, 2·ty + 2, 2·tx + 2, c), shifted by one
+     * row and column, zero elsewhere (the border the 4×4 input patches read); returns each map's
+     * offset there.
      */
-    private int[] toNhwc(Tensor[] maps, Tiles[] tiles, int c, int pad) {
+    private int[] toNhwc(Tensor[] maps, Tiles[] tiles, int c) {
         int[] off = new int[tiles.length + 1];
         for (int l = 0; l < tiles.length; l++) {
             Tiles t = tiles[l];
-            off[l + 1] = off[l] + t.n() * (2 * t.ty() + 2 * pad) * (2 * t.tx() + 2 * pad) * c;
+            off[l + 1] = off[l] + t.n() * (2 * t.ty() + 2) * t.rowStride(1, c);
         }
-        nhwc = grow(nhwc, off[tiles.length]);
+        nhwc = ConvCpu.grow(nhwc, off[tiles.length]);
         float[] out = nhwc;
         for (int l = 0; l < tiles.length; l++) {
             Tiles t = tiles[l];
             float[] x = maps[l].data();
-            int xo = maps[l].offset(), o = off[l], hp = 2 * t.ty() + 2 * pad, wp = 2 * t.tx() + 2 * pad;
-            par.forRange(t.n() * hp, Math.max(1, 8192 / (wp * c)), (part, from, to) -> {
-                java.util.Arrays.fill(out, o + from * wp * c, o + to * wp * c, 0f);
+            int xo = maps[l].offset(), o = off[l], hp = 2 * t.ty() + 2, rs = t.rowStride(1, c);
+            par.forRange(t.n() * hp, Math.max(1, 8192 / rs), (part, from, to) -> {
+                java.util.Arrays.fill(out, o + from * rs, o + to * rs, 0f);
                 for (int row = from; row < to; row++) {
-                    int img = row / hp, y = row % hp - pad;
+                    int img = row / hp, y = row % hp - 1;
                     if (y < 0 || y >= t.h()) continue;
-                    int dst = o + (row * wp + pad) * c;
+                    int dst = o + row * rs + c;
                     for (int ch = 0; ch < c; ch++) {
                         int src = xo + ((img * c + ch) * t.h() + y) * t.w();
                         for (int col = 0; col < t.w(); col++) out[dst + col * c + ch] = x[src + col];
@@ -331,11 +316,10 @@ final class WinogradCpu {
         return off;
     }
 
-    /** v (16, tiles, c) = Bᵀ d B for every tile of the maps (their NHWC copies with a zero border). */
-    private void inputTransform(Tensor[] maps, Tiles[] tiles, int c) {
-        int[] off = toNhwc(maps, tiles, c, 1);
+    /** v (16, tiles, c) = Bᵀ d B for every tile of the maps, from their {@link #toNhwc} copies at off. */
+    private void inputTransform(int[] off, Tiles[] tiles, int c) {
         int t = total(tiles);
-        v = grow(v, 16L * t * c);
+        v = ConvCpu.grow(v, 16L * t * c);
         float[] in = nhwc, out = v;
         int vec = c / L * L;
         par.forRange(t, Math.max(1, 1024 / c), (part, from, to) -> {
@@ -399,18 +383,20 @@ final class WinogradCpu {
         }
     }
 
-    /** dyv (16, tiles, c) = A e Aᵀ for every 2×2 tile e of the maps (zero beyond their edges). */
-    private void gradientTransform(Tensor[] maps, Tiles[] tiles, int c) {
-        int[] off = toNhwc(maps, tiles, c, 0);
+    /**
+     * dyv (16, tiles, c) = A e Aᵀ for every 2×2 tile e of the maps (zero beyond their edges), from
+     * their {@link #toNhwc} copies at off: a tile's outputs are one row and column in from its patch.
+     */
+    private void gradientTransform(int[] off, Tiles[] tiles, int c) {
         int t = total(tiles);
-        dyv = grow(dyv, 16L * t * c);
+        dyv = ConvCpu.grow(dyv, 16L * t * c);
         float[] in = nhwc, out = dyv;
         int vec = c / L * L;
         par.forRange(t, Math.max(1, 1024 / c), (part, from, to) -> {
             for (int tile = from; tile < to; tile++) {
                 int l = level(tiles, tile);
                 Tiles tl = tiles[l];
-                int rs = tl.rowStride(0, c), base = off[l] + tl.corner(tile - tl.first(), 0, c), ch = 0;
+                int rs = tl.rowStride(1, c), base = off[l] + tl.corner(tile - tl.first(), 1, c) + rs + c, ch = 0;
                 for (; ch < vec; ch += L) gradientVector(in, base + ch, rs, c, out, tile * c + ch, t * c);
                 for (; ch < c; ch++) gradientScalar(in, base + ch, rs, c, out, tile * c + ch, t * c);
             }
@@ -455,7 +441,7 @@ final class WinogradCpu {
         int t = total(tiles);
         int[] off = new int[tiles.length + 1];
         for (int l = 0; l < tiles.length; l++) off[l + 1] = off[l] + tiles[l].count() * 4 * c;
-        nhwc = grow(nhwc, off[tiles.length]);
+        nhwc = ConvCpu.grow(nhwc, off[tiles.length]);
         float[] in = m, mid = nhwc;
         int vec = c / L * L;
         par.forRange(t, Math.max(1, 1024 / c), (part, from, to) -> {
