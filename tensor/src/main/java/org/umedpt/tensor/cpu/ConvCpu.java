@@ -52,9 +52,9 @@ final class ConvCpu {
      * from here on. With few channels the band wins (its product needs no transforms, and the
      * GEMMs Winograd would run are too thin to be efficient); with many, Winograd's 16 multiplies
      * per 2×2 outputs (against 36) win. JMH {@code ConvBench}, 1 thread, batch 8, forward +
-     * backward in ms, band against Winograd: 32→32 at 28² 3.5 / 5.0, 112→32 at 28² 11.0 / 12.0,
-     * 64→64 at 14² 3.3 / 3.2, 96→96 at 7² 2.5 / 1.8, 192→64 at 14² 9.9 / 7.2, 128→128 at 14²
-     * 12.8 / 8.6.
+     * backward in ms, band against Winograd (each shape run both ways by moving this threshold):
+     * 32→32 at 28² 3.5 / 5.0, 112→32 at 28² 11.0 / 12.0, 64→64 at 14² 3.3 / 3.2, 96→96 at 7²
+     * 2.5 / 1.8, 192→64 at 14² 9.9 / 7.2, 128→128 at 14² 12.8 / 8.6.
      */
     static final int WINOGRAD_MIN_CHANNEL_PRODUCT = 64 * 64;
 
