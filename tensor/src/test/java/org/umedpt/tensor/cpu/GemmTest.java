@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * GEMM against a float64 reference: odd shapes that leave tails in every blocking dimension
- * (tiles of 8×48 on AVX-512, 6×16 on AVX2, 8×12 on NEON; KC = 256, or 512 for a large C; MC = 192), single-row,
+ * (tiles of 8×48 on AVX-512, 6×16 on AVX2, 8×12 on NEON; KC = 256, or 512 for a large C; MC = 192; for a
+ * wide C beyond L2 the stationary-A order's 12×32 tiles and 512-deep, L2-sized B blocks), single-row,
  * single-column and narrow (computed transposed) products, all four transpose cases, batches with
  * broadcast operands, and alpha/beta; on one thread and on two.
  */
@@ -43,7 +44,8 @@ class GemmTest {
                 {150, 16, 300}, {200, 5, 70}, {97, 23, 600}, {200, 3, 70},
                 {2048, 1, 256}, {1, 2048, 256},   // one-row/one-column products split across threads
                 {40, 2100, 30},                   // more than one column block (NC)
-                {2100, 96, 600}};                 // deep K blocks with A read in place
+                {2100, 96, 600},                  // deep K blocks with A read in place
+                {1100, 400, 100}, {400, 1100, 40}}; // a wide C beyond L2: the stationary-A order, one and three column blocks
         List<Arguments> out = new ArrayList<>();
         int seed = 0;
         for (int[] s : shapes) {
