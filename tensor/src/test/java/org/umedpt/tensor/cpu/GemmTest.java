@@ -45,7 +45,7 @@ class GemmTest {
                 {2048, 1, 256}, {1, 2048, 256},   // one-row/one-column products split across threads
                 {40, 2100, 30},                   // more than one column block (NC)
                 {2100, 96, 600},                  // deep K blocks with A read in place
-                {1100, 400, 100}, {400, 1100, 40}}; // a wide C beyond L2: the stationary-A order, one and three column blocks
+                {1100, 400, 300}, {400, 1100, 270}}; // a wide C beyond L2, K > KC: the stationary-A order, one and three column blocks
         List<Arguments> out = new ArrayList<>();
         int seed = 0;
         for (int[] s : shapes) {
