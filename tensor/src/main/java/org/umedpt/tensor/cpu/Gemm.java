@@ -52,7 +52,7 @@ final class Gemm {
     static final int MS = 12;
     static final int NS = 2 * L;
     /** Floats moved per packed row of a transposed A: MR rounded up to whole vectors. */
-    private static final int A_MOVE = (Math.max(MR, MS) + L - 1) / L * L;
+    private static final int A_MOVE = (MR + L - 1) / L * L;
     static final int KC = 256;
     /**
      * From this many floats of C (1.5 MiB, beyond L2), the K blocks are twice as deep: each K block
@@ -85,9 +85,12 @@ final class Gemm {
     /** Columns of a stationary-order B block: the block (A_ROW deep) fills half of L2. */
     static final int NC_S = Math.max(NS, (int) (l2Bytes() / 2 / (A_ROW * Float.BYTES)) / NS * NS);
     /**
-     * From this many columns of C (and a C beyond L2, K deeper than KC) the stationary order is used;
-     * otherwise {@link #block}'s. With K ≤ KC block's B panel nearly fits L1 and its order was as fast or
-     * faster (1 thread: 1568×768·192 188–190 against 182–185 GFLOP/s; 392×1536·384 175 against 180).
+     * From this many columns of C (and a C beyond L2, K deeper than KC, neither operand transposed)
+     * the stationary order is used; otherwise {@link #block}'s. With K ≤ KC block's B panel nearly fits
+     * L1 and its order was as fast or faster (1 thread: 1568×768·192 188–190 against 182–185 GFLOP/s).
+     * A transposed A is packed by strided reads, once per B block: the stationary order's narrower
+     * blocks packed it twice as often and lost (swin_t's weight gradients, 3072×768·392: 177 → 162).
+     * A transposed B would need its own packing loop (see {@link #packB}).
      */
     static final int STATIONARY_MIN_N = DIRECT_A_MAX_N + 1;
 
@@ -199,8 +202,8 @@ final class Gemm {
         final boolean overwrite = beta == 0f;
         int threads = par == null ? 1 : par.threads();
         int lda = transA ? m : k, ldb = transB ? k : n;
-        if (WIDE_FILE && !transB && k > KC && (long) m * n >= DEEP_BLOCKS_MIN_C && n >= STATIONARY_MIN_N && m >= 2 * MS * threads) {
-            stationary(par, ws, self, a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, m, n, k, alpha, overwrite, bias, biasOff);
+        if (WIDE_FILE && !transA && !transB && k > KC && (long) m * n >= DEEP_BLOCKS_MIN_C && n >= STATIONARY_MIN_N && m >= 2 * MS * threads) {
+            stationary(par, ws, self, a, aOff, lda, b, bOff, ldb, c, cOff, m, n, k, alpha, overwrite, bias, biasOff);
             return;
         }
         final int kcMax = (long) m * n >= DEEP_BLOCKS_MIN_C ? 2 * KC : KC;
@@ -244,9 +247,8 @@ final class Gemm {
      * follows; {@link #block}'s order keeps a B panel (here 96 KiB, twice L1) and streams A. OpenBLAS
      * orders its loops the same way. Measured (1 thread, 1024³, Xeon with 2 MiB L2): 168 → 193 GFLOP/s.
      */
-    private static void stationary(Parallel par, Workspace[] ws, int self, float[] a, int aOff, int lda, boolean transA, float[] b,
-                                   int bOff, int ldb, boolean transB, float[] c, int cOff, int m, int n, int k, float alpha,
-                                   boolean overwrite, float[] bias, int biasOff) {
+    private static void stationary(Parallel par, Workspace[] ws, int self, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float[] c, int cOff, int m, int n, int k, float alpha, boolean overwrite, float[] bias, int biasOff) {
         int threads = par == null ? 1 : par.threads();
         int rowPanels = (m + MS - 1) / MS;
         for (int jc = 0; jc < n; jc += NC_S) {
@@ -258,33 +260,31 @@ final class Gemm {
                 final float[] tileBias = pc + kc == k ? bias : null;
                 final float[] bp = ws[self].bp(B_BASE + panels * NS * kc);
                 if (threads > 1) {
-                    par.forRange(kc, 16, (part, from, to) -> packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, NS, bp, 0, panels, from, to));
-                    par.forRange(rowPanels, 1, (part, from, to) -> stationaryRows(ws[part], a, aOff, lda, transA, bp, c, cOff, n, alpha,
+                    par.forRange(kc, 16, (part, from, to) -> packB(b, bOff, ldb, false, pcf, kc, jcf, nc, NS, bp, 0, panels, from, to));
+                    par.forRange(rowPanels, 1, (part, from, to) -> stationaryRows(ws[part], a, aOff, lda, bp, c, cOff, n, alpha,
                             store, tileBias, biasOff, pcf, kc, jcf, nc, from * MS, Math.min(m, to * MS)));
                 } else {
-                    packB(b, bOff, ldb, transB, pcf, kc, jcf, nc, NS, bp, 0, panels, 0, kc);
-                    stationaryRows(ws[self], a, aOff, lda, transA, bp, c, cOff, n, alpha, store, tileBias, biasOff, pcf, kc, jcf, nc, 0, m);
+                    packB(b, bOff, ldb, false, pcf, kc, jcf, nc, NS, bp, 0, panels, 0, kc);
+                    stationaryRows(ws[self], a, aOff, lda, bp, c, cOff, n, alpha, store, tileBias, biasOff, pcf, kc, jcf, nc, 0, m);
                 }
             }
         }
     }
 
     /** {@link #stationary}'s rows [r0, r1) against all B panels of the current (jc, pc) block. */
-    private static void stationaryRows(Workspace w, float[] a, int aOff, int lda, boolean transA, float[] bp, float[] c, int cOff,
+    private static void stationaryRows(Workspace w, float[] a, int aOff, int lda, float[] bp, float[] c, int cOff,
                                        int ldc, float alpha, boolean store, float[] bias, int biasOff, int pc, int kc, int jc, int nc,
                                        int r0, int r1) {
-        float[] ap = w.ap(MS * (transA ? kc : A_ROW) + A_MOVE); // slack: see packTransposedA
+        float[] ap = w.ap(MS * A_ROW);
         float[] tile = w.tile;
         int panels = (nc + NS - 1) / NS;
         for (int ir = r0; ir < r1; ir += MS) {
             int mr = Math.min(MS, r1 - ir);
-            if (transA) packTransposedA(a, aOff, lda, ir, mr, MS, pc, kc, ap);
-            else copyRowsA(a, aOff, lda, ir, mr, MS, pc, kc, ap);
+            copyRowsA(a, aOff, lda, ir, mr, MS, pc, kc, ap);
             for (int jp = 0; jp < panels; jp++) {
                 int nr = Math.min(NS, nc - jp * NS);
                 int bi = B_BASE + jp * NS * kc;
-                if (transA) kernel12x2(kc, ap, 0, bp, bi, tile);
-                else kernelRows12x2(kc, ap, 0, bp, bi, tile);
+                kernelRows12x2(kc, ap, 0, bp, bi, tile);
                 writeTile(tile, c, cOff + ir * ldc + jc + jp * NS, ldc, alpha, store, mr, nr, bias, biasOff + jc + jp * NS);
             }
         }
@@ -302,7 +302,7 @@ final class Gemm {
             // C is narrow (see DIRECT_A_MAX_N), else (and for a partial last panel) copied row by row
             // into contiguous panels. A transposed A is packed p-major for the panel kernels.
             int full = transA || ldc > DIRECT_A_MAX_N ? 0 : mc / MR * MR;
-            if (transA) packTransposedA(a, aOff, lda, ic, mc, MR, pc, kc, ap);
+            if (transA) packTransposedA(a, aOff, lda, ic, mc, pc, kc, ap);
             else if (full < mc) copyRowsA(a, aOff, lda, ic + full, mc - full, MR, pc, kc, ap);
             for (int jp = p0; jp < p1; jp++) {
                 int nr = Math.min(NR, nc - jp * NR);
@@ -330,25 +330,22 @@ final class Gemm {
         }
     }
 
-    /**
-     * Packs op(A)[i0 : i0+mc, pc : pc+kc] of a transposed A into panels of {@code rows} rows (MR, or
-     * MS for the stationary order), p-major inside a panel; pads rows with 0.
-     */
-    static void packTransposedA(float[] a, int aOff, int lda, int i0, int mc, int rows, int pc, int kc, float[] ap) {
-        int idx = 0, move = (rows + L - 1) / L * L; // ≤ A_MOVE
-        for (int ir = 0; ir < mc; ir += rows) {
-            int mr = Math.min(rows, mc - ir);
-            for (int p = 0; p < kc; p++) { // op(A)[i][p] = A[p][i]: `rows` contiguous floats per p
+    /** Packs op(A)[i0 : i0+mc, pc : pc+kc] of a transposed A into MR-row panels, p-major inside a panel; pads rows with 0. */
+    static void packTransposedA(float[] a, int aOff, int lda, int i0, int mc, int pc, int kc, float[] ap) {
+        int idx = 0;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            for (int p = 0; p < kc; p++) { // op(A)[i][p] = A[p][i]: MR contiguous floats per p
                 int src = aOff + (pc + p) * lda + i0 + ir;
-                if (mr == rows && src + move <= a.length) {
+                if (mr == MR && src + A_MOVE <= a.length) {
                     // whole-vector moves (a short copy loop costs ~2 cycles an element); lanes
                     // past the panel row are overwritten by the next row or land in ap's slack
-                    for (int v = 0; v < move; v += L) FloatVector.fromArray(S, a, src + v).intoArray(ap, idx + v);
+                    for (int v = 0; v < A_MOVE; v += L) FloatVector.fromArray(S, a, src + v).intoArray(ap, idx + v);
                 } else {
                     for (int r = 0; r < mr; r++) ap[idx + r] = a[src + r];
-                    for (int r = mr; r < rows; r++) ap[idx + r] = 0f;
+                    for (int r = mr; r < MR; r++) ap[idx + r] = 0f;
                 }
-                idx += rows;
+                idx += MR;
             }
         }
     }
@@ -910,91 +907,10 @@ final class Gemm {
     }
 
     /**
-     * {@link #kernel8x3}'s 12×2L form for the stationary-A order ({@link #stationary}), A packed
-     * p-major by {@link #packTransposedA} with {@link #MS} rows.
+     * {@link #kernelRows8x3}'s 12×2L form, for the stationary order ({@link #stationary}): A from
+     * {@link #copyRowsA}'s row panels, MS rows {@link #A_ROW} apart from a0; B panels NS wide; the tile
+     * written with rows NR apart, as {@link #writeTile} reads every kernel's.
      */
-    static void kernel12x2(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
-        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
-        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
-        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
-        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
-        FloatVector x;
-        for (int p = 0; p < kc; p++) {
-            int pa = ai + p * 12, pb = bi + p * NS;
-            FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-            FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-            x = FloatVector.broadcast(S, ap[pa + 0]);
-            c0_0 = b0.fma(x, c0_0);
-            c0_1 = b1.fma(x, c0_1);
-            x = FloatVector.broadcast(S, ap[pa + 1]);
-            c1_0 = b0.fma(x, c1_0);
-            c1_1 = b1.fma(x, c1_1);
-            x = FloatVector.broadcast(S, ap[pa + 2]);
-            c2_0 = b0.fma(x, c2_0);
-            c2_1 = b1.fma(x, c2_1);
-            x = FloatVector.broadcast(S, ap[pa + 3]);
-            c3_0 = b0.fma(x, c3_0);
-            c3_1 = b1.fma(x, c3_1);
-            x = FloatVector.broadcast(S, ap[pa + 4]);
-            c4_0 = b0.fma(x, c4_0);
-            c4_1 = b1.fma(x, c4_1);
-            x = FloatVector.broadcast(S, ap[pa + 5]);
-            c5_0 = b0.fma(x, c5_0);
-            c5_1 = b1.fma(x, c5_1);
-            x = FloatVector.broadcast(S, ap[pa + 6]);
-            c6_0 = b0.fma(x, c6_0);
-            c6_1 = b1.fma(x, c6_1);
-            x = FloatVector.broadcast(S, ap[pa + 7]);
-            c7_0 = b0.fma(x, c7_0);
-            c7_1 = b1.fma(x, c7_1);
-            x = FloatVector.broadcast(S, ap[pa + 8]);
-            c8_0 = b0.fma(x, c8_0);
-            c8_1 = b1.fma(x, c8_1);
-            x = FloatVector.broadcast(S, ap[pa + 9]);
-            c9_0 = b0.fma(x, c9_0);
-            c9_1 = b1.fma(x, c9_1);
-            x = FloatVector.broadcast(S, ap[pa + 10]);
-            c10_0 = b0.fma(x, c10_0);
-            c10_1 = b1.fma(x, c10_1);
-            x = FloatVector.broadcast(S, ap[pa + 11]);
-            c11_0 = b0.fma(x, c11_0);
-            c11_1 = b1.fma(x, c11_1);
-        }
-        c0_0.intoArray(tile, 0 * NR);
-        c0_1.intoArray(tile, 0 * NR + 1 * L);
-        c1_0.intoArray(tile, 1 * NR);
-        c1_1.intoArray(tile, 1 * NR + 1 * L);
-        c2_0.intoArray(tile, 2 * NR);
-        c2_1.intoArray(tile, 2 * NR + 1 * L);
-        c3_0.intoArray(tile, 3 * NR);
-        c3_1.intoArray(tile, 3 * NR + 1 * L);
-        c4_0.intoArray(tile, 4 * NR);
-        c4_1.intoArray(tile, 4 * NR + 1 * L);
-        c5_0.intoArray(tile, 5 * NR);
-        c5_1.intoArray(tile, 5 * NR + 1 * L);
-        c6_0.intoArray(tile, 6 * NR);
-        c6_1.intoArray(tile, 6 * NR + 1 * L);
-        c7_0.intoArray(tile, 7 * NR);
-        c7_1.intoArray(tile, 7 * NR + 1 * L);
-        c8_0.intoArray(tile, 8 * NR);
-        c8_1.intoArray(tile, 8 * NR + 1 * L);
-        c9_0.intoArray(tile, 9 * NR);
-        c9_1.intoArray(tile, 9 * NR + 1 * L);
-        c10_0.intoArray(tile, 10 * NR);
-        c10_1.intoArray(tile, 10 * NR + 1 * L);
-        c11_0.intoArray(tile, 11 * NR);
-        c11_1.intoArray(tile, 11 * NR + 1 * L);
-    }
-
-    /** {@link #kernel12x2} reading A from {@link #copyRowsA}'s row panels ({@link #A_ROW} apart from a0). */
     static void kernelRows12x2(int kc, float[] a, int a0, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
