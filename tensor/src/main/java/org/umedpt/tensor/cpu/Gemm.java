@@ -85,12 +85,10 @@ final class Gemm {
     /** Columns of a stationary-order B block: the block (A_ROW deep) fills half of L2. */
     static final int NC_S = Math.max(NS, (int) (l2Bytes() / 2 / (A_ROW * Float.BYTES)) / NS * NS);
     /**
-     * From this many columns of C (and a C beyond L2, K deeper than KC, neither operand transposed)
-     * the stationary order is used; otherwise {@link #block}'s. With K ≤ KC block's B panel nearly fits
-     * L1 and its order was as fast or faster (1 thread: 1568×768·192 188–190 against 182–185 GFLOP/s).
-     * A transposed A is packed by strided reads, once per B block: the stationary order's narrower
-     * blocks packed it twice as often and lost (swin_t's weight gradients, 3072×768·392: 177 → 162).
-     * A transposed B would need its own packing loop (see {@link #packB}).
+     * From this many columns of C (and a C beyond L2, K deeper than KC, B not transposed) the
+     * stationary order is used; otherwise {@link #block}'s. With K ≤ KC block's B panel nearly fits L1
+     * and its order was as fast or faster (1 thread: 1568×768·192 188–190 against 182–185 GFLOP/s). A
+     * transposed B would need its own packing loop (see {@link #packB}).
      */
     static final int STATIONARY_MIN_N = DIRECT_A_MAX_N + 1;
 
@@ -122,7 +120,7 @@ final class Gemm {
      * per call is a G1 humongous allocation). One per thread part; not thread-safe.
      */
     static final class Workspace {
-        private float[] bp = new float[0], ap = new float[0], transposed = new float[0];
+        private float[] bp = new float[0], ap = new float[0], panelsA = new float[0], transposed = new float[0];
         final float[] tile = new float[Math.max(MR, MS) * NR]; // rows NR apart for every kernel
 
         float[] bp(int n) {
@@ -133,6 +131,12 @@ final class Gemm {
         float[] ap(int n) {
             if (ap.length < n) ap = new float[n];
             return ap;
+        }
+
+        /** A transposed A packed whole for one K block of the stationary order, shared by the threads. */
+        float[] panelsA(int n) {
+            if (panelsA.length < n) panelsA = new float[n];
+            return panelsA;
         }
 
         /** A transposed C ({@link #narrow}); apart from the packing buffers, which its product uses. */
@@ -202,11 +206,11 @@ final class Gemm {
         final boolean overwrite = beta == 0f;
         int threads = par == null ? 1 : par.threads();
         int lda = transA ? m : k, ldb = transB ? k : n;
-        if (WIDE_FILE && !transA && !transB && k > KC && (long) m * n >= DEEP_BLOCKS_MIN_C && n >= STATIONARY_MIN_N && m >= 2 * MS * threads) {
-            stationary(par, ws, self, a, aOff, lda, b, bOff, ldb, c, cOff, m, n, k, alpha, overwrite, bias, biasOff);
+        if (WIDE_FILE && !transB && k > KC && (long) m * n >= DEEP_BLOCKS_MIN_C && n >= STATIONARY_MIN_N && m >= 2 * MS * threads) {
+            stationary(par, ws, self, a, aOff, lda, transA, b, bOff, ldb, c, cOff, m, n, k, alpha, overwrite, bias, biasOff);
             return;
         }
-        final int kcMax = (long) m * n >= DEEP_BLOCKS_MIN_C ? 2 * KC : KC;
+        final int kcMax = kSteps(k, (long) m * n >= DEEP_BLOCKS_MIN_C ? 2 * KC : KC);
         for (int jc = 0; jc < n; jc += NC) {
             final int nc = Math.min(NC, n - jc), jcf = jc;
             final int panels = (nc + NR - 1) / NR;
@@ -240,52 +244,97 @@ final class Gemm {
     }
 
     /**
-     * The product of a wide C beyond L2, in the other loop order: for each block of B (A_ROW deep,
-     * {@link #NC_S} wide, packed once, half of L2), each thread takes MS-row panels of A in turn, copies
-     * one into L1 and runs it against every B panel of the block. The A panel is the operand that
-     * stays put and B streams from L2 in the order it was packed, which the hardware prefetcher
+     * The depth of K blocks of at most {@code max}: k split into equal blocks, so that no block is a
+     * sliver that reads and writes all of C for a few multiply-adds (1568 = 4 × 392, not 3 × 512 + 32).
+     */
+    static int kSteps(int k, int max) {
+        int blocks = (k + max - 1) / max;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /**
+     * The product of a wide C beyond L2, in the other loop order: for each block of B (up to A_ROW
+     * deep, {@link #NC_S} wide, packed once, half of L2), each thread takes MS-row panels of A in turn,
+     * brings one into L1 and runs it against every B panel of the block. The A panel is the operand
+     * that stays put and B streams from L2 in the order it was packed, which the hardware prefetcher
      * follows; {@link #block}'s order keeps a B panel (here 96 KiB, twice L1) and streams A. OpenBLAS
      * orders its loops the same way. Measured (1 thread, 1024³, Xeon with 2 MiB L2): 168 → 193 GFLOP/s.
+     *
+     * <p>A row-major A is copied a panel at a time for each B block (sequential rows: cheap). A
+     * transposed A is packed by strided reads, so it is packed once per K block, all rows, into
+     * {@link Workspace#panelsA} (by the threads that compute those rows, at the first B block).
      */
-    private static void stationary(Parallel par, Workspace[] ws, int self, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                   float[] c, int cOff, int m, int n, int k, float alpha, boolean overwrite, float[] bias, int biasOff) {
+    private static void stationary(Parallel par, Workspace[] ws, int self, float[] a, int aOff, int lda, boolean transA, float[] b,
+                                   int bOff, int ldb, float[] c, int cOff, int m, int n, int k, float alpha, boolean overwrite,
+                                   float[] bias, int biasOff) {
         int threads = par == null ? 1 : par.threads();
-        int rowPanels = (m + MS - 1) / MS;
-        for (int jc = 0; jc < n; jc += NC_S) {
-            final int nc = Math.min(NC_S, n - jc), jcf = jc;
-            final int panels = (nc + NS - 1) / NS;
-            for (int pc = 0; pc < k; pc += A_ROW) {
-                final int kc = Math.min(A_ROW, k - pc), pcf = pc;
-                final boolean store = overwrite && pc == 0;
-                final float[] tileBias = pc + kc == k ? bias : null;
+        int rowPanels = (m + MS - 1) / MS, step = kSteps(k, A_ROW);
+        for (int pc = 0; pc < k; pc += step) {
+            final int kc = Math.min(step, k - pc), pcf = pc;
+            final boolean store = overwrite && pc == 0;
+            final float[] tileBias = pc + kc == k ? bias : null;
+            final float[] panelsA = transA ? ws[self].panelsA(rowPanels * panelStride(kc)) : null;
+            for (int jc = 0; jc < n; jc += NC_S) {
+                final int nc = Math.min(NC_S, n - jc), jcf = jc;
+                final int panels = (nc + NS - 1) / NS;
+                final boolean packA = jc == 0;
                 final float[] bp = ws[self].bp(B_BASE + panels * NS * kc);
                 if (threads > 1) {
                     par.forRange(kc, 16, (part, from, to) -> packB(b, bOff, ldb, false, pcf, kc, jcf, nc, NS, bp, 0, panels, from, to));
-                    par.forRange(rowPanels, 1, (part, from, to) -> stationaryRows(ws[part], a, aOff, lda, bp, c, cOff, n, alpha,
-                            store, tileBias, biasOff, pcf, kc, jcf, nc, from * MS, Math.min(m, to * MS)));
+                    par.forRange(rowPanels, 1, (part, from, to) -> stationaryRows(ws[part], a, aOff, lda, panelsA, packA, bp, c, cOff, n,
+                            alpha, store, tileBias, biasOff, pcf, kc, jcf, nc, from * MS, Math.min(m, to * MS)));
                 } else {
                     packB(b, bOff, ldb, false, pcf, kc, jcf, nc, NS, bp, 0, panels, 0, kc);
-                    stationaryRows(ws[self], a, aOff, lda, bp, c, cOff, n, alpha, store, tileBias, biasOff, pcf, kc, jcf, nc, 0, m);
+                    stationaryRows(ws[self], a, aOff, lda, panelsA, packA, bp, c, cOff, n, alpha, store, tileBias, biasOff, pcf, kc, jcf,
+                            nc, 0, m);
                 }
             }
         }
     }
 
-    /** {@link #stationary}'s rows [r0, r1) against all B panels of the current (jc, pc) block. */
-    private static void stationaryRows(Workspace w, float[] a, int aOff, int lda, float[] bp, float[] c, int cOff,
-                                       int ldc, float alpha, boolean store, float[] bias, int biasOff, int pc, int kc, int jc, int nc,
-                                       int r0, int r1) {
+    /** Floats between a transposed A's packed MS-row panels: the panel and one vector of slack for the packing's whole-vector moves. */
+    private static int panelStride(int kc) {
+        return MS * kc + L;
+    }
+
+    /**
+     * {@link #stationary}'s rows [r0, r1) against all B panels of the current (jc, pc) block. A
+     * transposed A comes from {@code panelsA} (null for a row-major A), packed there first when
+     * {@code packA}.
+     */
+    private static void stationaryRows(Workspace w, float[] a, int aOff, int lda, float[] panelsA, boolean packA, float[] bp, float[] c,
+                                       int cOff, int ldc, float alpha, boolean store, float[] bias, int biasOff, int pc, int kc, int jc,
+                                       int nc, int r0, int r1) {
         float[] ap = w.ap(MS * A_ROW);
         float[] tile = w.tile;
         int panels = (nc + NS - 1) / NS;
         for (int ir = r0; ir < r1; ir += MS) {
-            int mr = Math.min(MS, r1 - ir);
-            copyRowsA(a, aOff, lda, ir, mr, MS, pc, kc, ap);
+            int mr = Math.min(MS, r1 - ir), ai = ir / MS * panelStride(kc);
+            if (panelsA == null) copyRowsA(a, aOff, lda, ir, mr, MS, pc, kc, ap);
+            else if (packA) packTransposedPanel(a, aOff, lda, ir, mr, pc, kc, panelsA, ai);
             for (int jp = 0; jp < panels; jp++) {
                 int nr = Math.min(NS, nc - jp * NS);
                 int bi = B_BASE + jp * NS * kc;
-                kernelRows12x2(kc, ap, 0, bp, bi, tile);
+                if (panelsA == null) kernelRows12x2(kc, ap, 0, bp, bi, tile);
+                else kernel12x2(kc, panelsA, ai, bp, bi, tile);
                 writeTile(tile, c, cOff + ir * ldc + jc + jp * NS, ldc, alpha, store, mr, nr, bias, biasOff + jc + jp * NS);
+            }
+        }
+    }
+
+    /**
+     * Packs op(A)[i0 : i0+mr, pc : pc+kc] of a transposed A into one MS-row panel at ap[at], p-major;
+     * pads rows with 0. {@link #packTransposedA}'s loop for the stationary order's panel height.
+     */
+    private static void packTransposedPanel(float[] a, int aOff, int lda, int i0, int mr, int pc, int kc, float[] ap, int at) {
+        final int move = (MS + L - 1) / L * L; // lanes past the panel land in the next p's row or the slack
+        for (int p = 0, idx = at; p < kc; p++, idx += MS) {
+            int src = aOff + (pc + p) * lda + i0;
+            if (mr == MS && src + move <= a.length) {
+                for (int v = 0; v < move; v += L) FloatVector.fromArray(S, a, src + v).intoArray(ap, idx + v);
+            } else {
+                for (int r = 0; r < mr; r++) ap[idx + r] = a[src + r];
+                for (int r = mr; r < MS; r++) ap[idx + r] = 0f;
             }
         }
     }
@@ -907,9 +956,94 @@ final class Gemm {
     }
 
     /**
-     * {@link #kernelRows8x3}'s 12×2L form, for the stationary order ({@link #stationary}): A from
-     * {@link #copyRowsA}'s row panels, MS rows {@link #A_ROW} apart from a0; B panels NS wide; the tile
-     * written with rows NR apart, as {@link #writeTile} reads every kernel's.
+     * {@link #kernel8x3}'s 12×2L form, for the stationary order ({@link #stationary}): A from a
+     * p-major MS-row panel ({@link #packTransposedPanel}); B panels NS wide; the tile written with
+     * rows NR apart, as {@link #writeTile} reads every kernel's.
+     */
+    static void kernel12x2(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        FloatVector x;
+        for (int p = 0; p < kc; p++) {
+            int pa = ai + p * MS, pb = bi + p * NS;
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+            FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+            x = FloatVector.broadcast(S, ap[pa + 0]);
+            c0_0 = b0.fma(x, c0_0);
+            c0_1 = b1.fma(x, c0_1);
+            x = FloatVector.broadcast(S, ap[pa + 1]);
+            c1_0 = b0.fma(x, c1_0);
+            c1_1 = b1.fma(x, c1_1);
+            x = FloatVector.broadcast(S, ap[pa + 2]);
+            c2_0 = b0.fma(x, c2_0);
+            c2_1 = b1.fma(x, c2_1);
+            x = FloatVector.broadcast(S, ap[pa + 3]);
+            c3_0 = b0.fma(x, c3_0);
+            c3_1 = b1.fma(x, c3_1);
+            x = FloatVector.broadcast(S, ap[pa + 4]);
+            c4_0 = b0.fma(x, c4_0);
+            c4_1 = b1.fma(x, c4_1);
+            x = FloatVector.broadcast(S, ap[pa + 5]);
+            c5_0 = b0.fma(x, c5_0);
+            c5_1 = b1.fma(x, c5_1);
+            x = FloatVector.broadcast(S, ap[pa + 6]);
+            c6_0 = b0.fma(x, c6_0);
+            c6_1 = b1.fma(x, c6_1);
+            x = FloatVector.broadcast(S, ap[pa + 7]);
+            c7_0 = b0.fma(x, c7_0);
+            c7_1 = b1.fma(x, c7_1);
+            x = FloatVector.broadcast(S, ap[pa + 8]);
+            c8_0 = b0.fma(x, c8_0);
+            c8_1 = b1.fma(x, c8_1);
+            x = FloatVector.broadcast(S, ap[pa + 9]);
+            c9_0 = b0.fma(x, c9_0);
+            c9_1 = b1.fma(x, c9_1);
+            x = FloatVector.broadcast(S, ap[pa + 10]);
+            c10_0 = b0.fma(x, c10_0);
+            c10_1 = b1.fma(x, c10_1);
+            x = FloatVector.broadcast(S, ap[pa + 11]);
+            c11_0 = b0.fma(x, c11_0);
+            c11_1 = b1.fma(x, c11_1);
+        }
+        c0_0.intoArray(tile, 0 * NR);
+        c0_1.intoArray(tile, 0 * NR + 1 * L);
+        c1_0.intoArray(tile, 1 * NR);
+        c1_1.intoArray(tile, 1 * NR + 1 * L);
+        c2_0.intoArray(tile, 2 * NR);
+        c2_1.intoArray(tile, 2 * NR + 1 * L);
+        c3_0.intoArray(tile, 3 * NR);
+        c3_1.intoArray(tile, 3 * NR + 1 * L);
+        c4_0.intoArray(tile, 4 * NR);
+        c4_1.intoArray(tile, 4 * NR + 1 * L);
+        c5_0.intoArray(tile, 5 * NR);
+        c5_1.intoArray(tile, 5 * NR + 1 * L);
+        c6_0.intoArray(tile, 6 * NR);
+        c6_1.intoArray(tile, 6 * NR + 1 * L);
+        c7_0.intoArray(tile, 7 * NR);
+        c7_1.intoArray(tile, 7 * NR + 1 * L);
+        c8_0.intoArray(tile, 8 * NR);
+        c8_1.intoArray(tile, 8 * NR + 1 * L);
+        c9_0.intoArray(tile, 9 * NR);
+        c9_1.intoArray(tile, 9 * NR + 1 * L);
+        c10_0.intoArray(tile, 10 * NR);
+        c10_1.intoArray(tile, 10 * NR + 1 * L);
+        c11_0.intoArray(tile, 11 * NR);
+        c11_1.intoArray(tile, 11 * NR + 1 * L);
+    }
+
+    /**
+     * {@link #kernel12x2} reading A from {@link #copyRowsA}'s row panels, MS rows {@link #A_ROW} apart
+     * from a0.
      */
     static void kernelRows12x2(int kc, float[] a, int a0, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
