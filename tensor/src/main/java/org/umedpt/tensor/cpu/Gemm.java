@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * columns and part of a row block at 392 or 6272 rows.
  *
  * <p>A wide C beyond L2 with a row-major B (1024³, swin_t's wide linear layers' input gradients) runs
- * in the other loop order, OpenBLAS's: a 12 × 2L tile, the A panel held in L1, B streaming from an
+ * in the other loop order, OpenBLAS's: a 14 × 2L tile, the A panel held in L1, B streaming from an
  * L2-sized block ({@link #stationary}).
  *
  * <p>Shapes a packed tile would mostly waste go elsewhere: a C of one row or one column is a set of
@@ -45,11 +45,12 @@ final class Gemm {
     /**
      * The tile of the stationary-A order ({@link #stationary}, with 32 vector registers only): MS rows ×
      * NS columns. Its B panels stream from L2 while the A panel stays in L1, so the tile with fewer B
-     * vectors per multiply-add wins: 12 × 2L loads 128 bytes of B per 24 multiply-adds, 8 × 3L 192.
-     * With 16 registers the order's 6 × 2L tile lost to {@link #block}'s (AVX2, 1024³: 103–105
-     * against 107–109 GFLOP/s).
+     * vectors per multiply-add wins: 14 × 2L loads 128 bytes of B per 28 multiply-adds, 8 × 3L 192 per
+     * 24. Its 28 accumulators, two B vectors and a broadcast take 31 of the 32 registers (the kernel
+     * alone, B streaming from L2: 14 × 2L 221, 12 × 2L 218, 8 × 3L 206 GFLOP/s). With 16 registers the
+     * order's 6 × 2L tile lost to {@link #block}'s (AVX2, 1024³: 103–105 against 107–109 GFLOP/s).
      */
-    static final int MS = 12;
+    static final int MS = 14;
     static final int NS = 2 * L;
     /** Floats moved per packed row of a transposed A: MR rounded up to whole vectors. */
     private static final int A_MOVE = (MR + L - 1) / L * L;
@@ -316,8 +317,8 @@ final class Gemm {
             for (int jp = 0; jp < panels; jp++) {
                 int nr = Math.min(NS, nc - jp * NS);
                 int bi = B_BASE + jp * NS * kc;
-                if (panelsA == null) kernelRows12x2(kc, ap, 0, bp, bi, tile);
-                else kernel12x2(kc, panelsA, ai, bp, bi, tile);
+                if (panelsA == null) kernelRows14x2(kc, ap, 0, bp, bi, tile);
+                else kernel14x2(kc, panelsA, ai, bp, bi, tile);
                 writeTile(tile, c, cOff + ir * ldc + jc + jp * NS, ldc, alpha, store, mr, nr, bias, biasOff + jc + jp * NS);
             }
         }
@@ -957,11 +958,11 @@ final class Gemm {
     }
 
     /**
-     * {@link #kernel8x3}'s 12×2L form, for the stationary order ({@link #stationary}): A from a
+     * {@link #kernel8x3}'s 14×2L form, for the stationary order ({@link #stationary}): A from a
      * p-major MS-row panel ({@link #packTransposedPanel}); B panels NS wide; the tile written with
      * rows NR apart, as {@link #writeTile} reads every kernel's.
      */
-    static void kernel12x2(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+    static void kernel14x2(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -974,6 +975,8 @@ final class Gemm {
         FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
         FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
         FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        FloatVector c12_0 = FloatVector.zero(S), c12_1 = FloatVector.zero(S);
+        FloatVector c13_0 = FloatVector.zero(S), c13_1 = FloatVector.zero(S);
         FloatVector x;
         for (int p = 0; p < kc; p++) {
             int pa = ai + p * MS, pb = bi + p * NS;
@@ -1015,6 +1018,12 @@ final class Gemm {
             x = FloatVector.broadcast(S, ap[pa + 11]);
             c11_0 = b0.fma(x, c11_0);
             c11_1 = b1.fma(x, c11_1);
+            x = FloatVector.broadcast(S, ap[pa + 12]);
+            c12_0 = b0.fma(x, c12_0);
+            c12_1 = b1.fma(x, c12_1);
+            x = FloatVector.broadcast(S, ap[pa + 13]);
+            c13_0 = b0.fma(x, c13_0);
+            c13_1 = b1.fma(x, c13_1);
         }
         c0_0.intoArray(tile, 0 * NR);
         c0_1.intoArray(tile, 0 * NR + 1 * L);
@@ -1040,13 +1049,17 @@ final class Gemm {
         c10_1.intoArray(tile, 10 * NR + 1 * L);
         c11_0.intoArray(tile, 11 * NR);
         c11_1.intoArray(tile, 11 * NR + 1 * L);
+        c12_0.intoArray(tile, 12 * NR);
+        c12_1.intoArray(tile, 12 * NR + 1 * L);
+        c13_0.intoArray(tile, 13 * NR);
+        c13_1.intoArray(tile, 13 * NR + 1 * L);
     }
 
     /**
-     * {@link #kernel12x2} reading A from {@link #copyRowsA}'s row panels, MS rows {@link #A_ROW} apart
+     * {@link #kernel14x2} reading A from {@link #copyRowsA}'s row panels, MS rows {@link #A_ROW} apart
      * from a0.
      */
-    static void kernelRows12x2(int kc, float[] a, int a0, float[] bp, int bi, float[] tile) {
+    static void kernelRows14x2(int kc, float[] a, int a0, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -1059,6 +1072,8 @@ final class Gemm {
         FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
         FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
         FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        FloatVector c12_0 = FloatVector.zero(S), c12_1 = FloatVector.zero(S);
+        FloatVector c13_0 = FloatVector.zero(S), c13_1 = FloatVector.zero(S);
         FloatVector x;
         for (int p = 0; p < kc; p++) {
             int pb = bi + p * NS, q = a0 + p;
@@ -1100,6 +1115,12 @@ final class Gemm {
             x = FloatVector.broadcast(S, a[q + 11 * A_ROW]);
             c11_0 = b0.fma(x, c11_0);
             c11_1 = b1.fma(x, c11_1);
+            x = FloatVector.broadcast(S, a[q + 12 * A_ROW]);
+            c12_0 = b0.fma(x, c12_0);
+            c12_1 = b1.fma(x, c12_1);
+            x = FloatVector.broadcast(S, a[q + 13 * A_ROW]);
+            c13_0 = b0.fma(x, c13_0);
+            c13_1 = b1.fma(x, c13_1);
         }
         c0_0.intoArray(tile, 0 * NR);
         c0_1.intoArray(tile, 0 * NR + 1 * L);
@@ -1125,6 +1146,10 @@ final class Gemm {
         c10_1.intoArray(tile, 10 * NR + 1 * L);
         c11_0.intoArray(tile, 11 * NR);
         c11_1.intoArray(tile, 11 * NR + 1 * L);
+        c12_0.intoArray(tile, 12 * NR);
+        c12_1.intoArray(tile, 12 * NR + 1 * L);
+        c13_0.intoArray(tile, 13 * NR);
+        c13_1.intoArray(tile, 13 * NR + 1 * L);
     }
 
     /**
