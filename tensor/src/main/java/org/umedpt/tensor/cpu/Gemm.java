@@ -90,9 +90,11 @@ final class Gemm {
      * stationary order is used; otherwise {@link #block}'s. With K ≤ KC block's B panel nearly fits L1
      * and its order was as fast or faster (1 thread: 1568×768·192 188–190 against 182–185 GFLOP/s). A
      * transposed B was tried with a packing loop of its own: +2–5 % with 1568 rows, −6 % with 392
-     * (392×3072·768: 157 → 147), where the scalar transposing pack weighs more; not kept.
+     * (392×3072·768: 157 → 147), where the scalar transposing pack weighs more; not kept. From 192
+     * columns (6 panels) rather than 193: 6272×192·768 179 → 184, 25088×192·384 153 → 173, swin_t
+     * step −1.3 %; with 96 or 48 columns the order lost (25088×48·192 162 → 150).
      */
-    static final int STATIONARY_MIN_N = DIRECT_A_MAX_N + 1;
+    static final int STATIONARY_MIN_N = DIRECT_A_MAX_N;
 
     private Gemm() {}
 
