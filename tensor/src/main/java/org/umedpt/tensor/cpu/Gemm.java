@@ -19,9 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * no ragged tiles on AVX-512, where the earlier 12×32 left a third of a panel empty at 48 or 144
  * columns and part of a row block at 392 or 6272 rows.
  *
- * <p>A wide C beyond L2 with a row-major B (1024³, swin_t's wide linear layers' input gradients) runs
- * in the other loop order, OpenBLAS's: a 14 × 2L tile, the A panel held in L1, B streaming from an
- * L2-sized block ({@link #stationary}).
+ * <p>A wide C beyond L2 with K deeper than KC and a row-major B (1024³; swin_t's input gradients and
+ * its later stages' weight gradients) runs in the other loop order, OpenBLAS's: a 14 × 2L tile, the A
+ * panel held in L1, B streaming from an L2-sized block ({@link #stationary}).
  *
  * <p>Shapes a packed tile would mostly waste go elsewhere: a C of one row or one column is a set of
  * dot products or a sum of scaled rows ({@link #vectorProduct}); a C narrower than half a panel with
