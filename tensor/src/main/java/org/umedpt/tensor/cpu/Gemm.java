@@ -579,17 +579,21 @@ final class Gemm {
      * through the {@code tile} array. Panel indices are linear in the loop counter, not separate
      * {@code +=} induction variables: C2 then hoists the bounds checks and schedules the loop without
      * spilling (the 12×2L kernel this one replaced, alone with operands in L1 on Zen 4: 107 against 95
-     * GFLOP/s with {@code +=}).
+     * GFLOP/s with {@code +=}). All accumulators start from one zero vector: a {@code zero()} call
+     * each is a few dozen parse-time nodes, and with 28 of them (the 14×2L kernel) C2 passed
+     * LiveNodeCountInliningCutoff before the last tile stores, left those un-intrinsified and boxed
+     * the accumulators, in some JVMs only (swin_t at 2 threads, 1118 against 2664–2977 ms a step).
      */
     static void kernel8x3(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
+        FloatVector z = FloatVector.zero(S); // one zero for all accumulators (see Gemm.kernel8x3)
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z;
+        FloatVector c4_0 = z, c4_1 = z, c4_2 = z;
+        FloatVector c5_0 = z, c5_1 = z, c5_2 = z;
+        FloatVector c6_0 = z, c6_1 = z, c6_2 = z;
+        FloatVector c7_0 = z, c7_1 = z, c7_2 = z;
         FloatVector a;
         for (int p = 0; p < kc; p++) {
             int pa = ai + p * MR, pb = bi + p * NR;
@@ -657,12 +661,13 @@ final class Gemm {
 
     /** {@link #kernel8x3}'s 6×2L form, for machines with 16 vector registers (AVX2, SSE). */
     static void kernel6x2(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector z = FloatVector.zero(S); // one zero for all accumulators (see Gemm.kernel8x3)
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        FloatVector c4_0 = z, c4_1 = z;
+        FloatVector c5_0 = z, c5_1 = z;
         FloatVector a;
         for (int p = 0; p < kc; p++) {
             int pa = ai + p * MR, pb = bi + p * NR;
@@ -709,14 +714,15 @@ final class Gemm {
      * forms matter").
      */
     static void kernelDirect8x3(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
+        FloatVector z = FloatVector.zero(S); // one zero for all accumulators (see Gemm.kernel8x3)
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z;
+        FloatVector c4_0 = z, c4_1 = z, c4_2 = z;
+        FloatVector c5_0 = z, c5_1 = z, c5_2 = z;
+        FloatVector c6_0 = z, c6_1 = z, c6_2 = z;
+        FloatVector c7_0 = z, c7_1 = z, c7_2 = z;
         FloatVector x;
         int r0 = a0 + 0 * lda;
         int r1 = a0 + 1 * lda;
@@ -792,12 +798,13 @@ final class Gemm {
 
     /** {@link #kernelDirect8x3}'s 6×2L form, for machines with 16 vector registers (AVX2, SSE). */
     static void kernelDirect6x2(int kc, float[] a, int a0, int lda, float[] bp, int bi, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector z = FloatVector.zero(S); // one zero for all accumulators (see Gemm.kernel8x3)
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        FloatVector c4_0 = z, c4_1 = z;
+        FloatVector c5_0 = z, c5_1 = z;
         FloatVector x;
         int r0 = a0 + 0 * lda;
         int r1 = a0 + 1 * lda;
@@ -847,14 +854,15 @@ final class Gemm {
      * from a0, columns [0, kc). A copy of the body for the same reason as {@link #kernelDirect8x3}.
      */
     static void kernelRows8x3(int kc, float[] a, int a0, float[] bp, int bi, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
+        FloatVector z = FloatVector.zero(S); // one zero for all accumulators (see Gemm.kernel8x3)
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z;
+        FloatVector c4_0 = z, c4_1 = z, c4_2 = z;
+        FloatVector c5_0 = z, c5_1 = z, c5_2 = z;
+        FloatVector c6_0 = z, c6_1 = z, c6_2 = z;
+        FloatVector c7_0 = z, c7_1 = z, c7_2 = z;
         FloatVector x;
         for (int p = 0; p < kc; p++) {
             int pb = bi + p * NR, q = a0 + p;
@@ -922,12 +930,13 @@ final class Gemm {
 
     /** {@link #kernelRows8x3}'s 6×2L form, for machines with 16 vector registers (AVX2, SSE). */
     static void kernelRows6x2(int kc, float[] a, int a0, float[] bp, int bi, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector z = FloatVector.zero(S); // one zero for all accumulators (see Gemm.kernel8x3)
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        FloatVector c4_0 = z, c4_1 = z;
+        FloatVector c5_0 = z, c5_1 = z;
         FloatVector x;
         for (int p = 0; p < kc; p++) {
             int q = a0 + p;
@@ -973,20 +982,21 @@ final class Gemm {
      * rows NR apart, as {@link #writeTile} reads every kernel's.
      */
     static void kernel14x2(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
-        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
-        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
-        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
-        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
-        FloatVector c12_0 = FloatVector.zero(S), c12_1 = FloatVector.zero(S);
-        FloatVector c13_0 = FloatVector.zero(S), c13_1 = FloatVector.zero(S);
+        FloatVector z = FloatVector.zero(S); // one zero for all accumulators (see Gemm.kernel8x3)
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        FloatVector c4_0 = z, c4_1 = z;
+        FloatVector c5_0 = z, c5_1 = z;
+        FloatVector c6_0 = z, c6_1 = z;
+        FloatVector c7_0 = z, c7_1 = z;
+        FloatVector c8_0 = z, c8_1 = z;
+        FloatVector c9_0 = z, c9_1 = z;
+        FloatVector c10_0 = z, c10_1 = z;
+        FloatVector c11_0 = z, c11_1 = z;
+        FloatVector c12_0 = z, c12_1 = z;
+        FloatVector c13_0 = z, c13_1 = z;
         FloatVector x;
         for (int p = 0; p < kc; p++) {
             int pa = ai + p * MS, pb = bi + p * NS;
@@ -1070,20 +1080,21 @@ final class Gemm {
      * from a0.
      */
     static void kernelRows14x2(int kc, float[] a, int a0, float[] bp, int bi, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
-        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
-        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
-        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
-        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
-        FloatVector c12_0 = FloatVector.zero(S), c12_1 = FloatVector.zero(S);
-        FloatVector c13_0 = FloatVector.zero(S), c13_1 = FloatVector.zero(S);
+        FloatVector z = FloatVector.zero(S); // one zero for all accumulators (see Gemm.kernel8x3)
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        FloatVector c4_0 = z, c4_1 = z;
+        FloatVector c5_0 = z, c5_1 = z;
+        FloatVector c6_0 = z, c6_1 = z;
+        FloatVector c7_0 = z, c7_1 = z;
+        FloatVector c8_0 = z, c8_1 = z;
+        FloatVector c9_0 = z, c9_1 = z;
+        FloatVector c10_0 = z, c10_1 = z;
+        FloatVector c11_0 = z, c11_1 = z;
+        FloatVector c12_0 = z, c12_1 = z;
+        FloatVector c13_0 = z, c13_1 = z;
         FloatVector x;
         for (int p = 0; p < kc; p++) {
             int pb = bi + p * NS, q = a0 + p;
