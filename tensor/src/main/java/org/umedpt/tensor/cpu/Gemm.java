@@ -270,7 +270,7 @@ final class Gemm {
      * brings one into L1 and runs it against every B panel of the block. The A panel is the operand
      * that stays put and B streams from L2 in the order it was packed, which the hardware prefetcher
      * follows; {@link #block}'s order keeps a B panel (here 96 KiB, twice L1) and streams A. OpenBLAS
-     * orders its loops the same way. Measured (1 thread, 1024³, Xeon with 2 MiB L2): 168 → 193 GFLOP/s.
+     * orders its loops the same way. Measured (1 thread, 1024³, Xeon with 2 MiB L2): 172 → 191–193 GFLOP/s.
      *
      * <p>A row-major A is copied a panel at a time for each B block (sequential rows: cheap). A
      * transposed A is packed by strided reads, so it is packed once per K block, all rows, into
@@ -412,10 +412,10 @@ final class Gemm {
     }
 
     /**
-     * Copies rows [i0, i0+mc), columns [pc, pc+kc) of a row-major A into panels of {@code rows} rows (MR or MS),
-     * {@link #A_ROW} apart; pads a partial panel with zero rows. A copy, not a transpose: the row-reading kernels
-     * take their broadcasts from MR rows, so a p-major panel would cost one scalar move an element
-     * (6.5 % of a swin_t step went to that transpose).
+     * Copies rows [i0, i0+mc), columns [pc, pc+kc) of a row-major A into panels of {@code rows} rows
+     * (MR or MS), {@link #A_ROW} apart; pads a partial panel with zero rows. A copy, not a transpose:
+     * the row-reading kernels take their broadcasts from the rows, so a p-major panel would cost one
+     * scalar move an element (6.5 % of a swin_t step went to that transpose).
      */
     static void copyRowsA(float[] a, int aOff, int lda, int i0, int mc, int rows, int pc, int kc, float[] ap) {
         int idx = 0;
@@ -458,8 +458,8 @@ final class Gemm {
 
     /**
      * {@link #packB} of a row-major B by groups of panels, about 128 floats of a B row (whole
-     * panels) for NR-wide panels, row by row within a group. Panel by panel, a row was visited one panel width at a
-     * time, ldb apart: with AVX2's 16-wide panels, a wide B (a convolution's 288 × 25088) cost a
+     * panels) for NR-wide panels, row by row within a group. Panel by panel, a row was visited one
+     * panel width at a time, ldb apart: with AVX2's 16-wide panels, a wide B (a convolution's 288 × 25088) cost a
      * cache miss per 64 bytes, and 16 × 25088 · 288 ran at 31 GFLOP/s against 63 for 2048 columns
      * (now 40–46). Whole rows across all panels (one group) lost on narrower B: 16 × 6272 · 288 went
      * 67 → 42.
