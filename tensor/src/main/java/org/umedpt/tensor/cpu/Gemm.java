@@ -1174,8 +1174,9 @@ final class Gemm {
     }
 
     /**
-     * C[0:mr, 0:nr] += alpha · tile (rows NR apart, whatever the kernel), or with {@code store} C[…] = alpha · tile (the first K block of
-     * a beta = 0 product, which need not read C); then + bias[bi + j] unless bias is null. Whole
+     * C[0:mr, 0:nr] += alpha · tile (rows NR apart, whatever the kernel), or with {@code store}
+     * C[…] = alpha · tile (the first K block of a beta = 0 product, which need not read C); then
+     * + bias[bi + j] unless bias is null. Whole
      * vectors, then a scalar tail that also uses fma, so a C element's value does not depend on
      * where a tile's edge falls. Every tile goes through the tile array: a separate full-tile store
      * branch was compiled cold when edge tiles dominated early calls, and C2 then boxed every
