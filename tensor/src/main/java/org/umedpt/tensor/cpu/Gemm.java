@@ -62,6 +62,8 @@ final class Gemm {
      * 1024³ 85 → 93; with C in cache the shallower blocks stay ahead, 192×6272·6272×48 71 against 48).
      */
     static final long DEEP_BLOCKS_MIN_C = 3L << 17;
+    /** This core's L2 in bytes ({@link #l2Bytes}), read once. */
+    static final long L2_BYTES = l2Bytes();
     /**
      * With an L2 of 2 MiB or more, K blocks are twice as deep for every C: a packed A block of 192 ×
      * 512 and a B panel fit beside C there, and each block less is one pass over C less (Xeon, 2 MiB
@@ -69,7 +71,7 @@ final class Gemm {
      * nano's 192×48·6272 137 → 172). The 1 MiB L2s where shallower blocks measured faster (above)
      * keep the rule by C's size.
      */
-    static final boolean DEEP_BLOCKS_ALWAYS = l2Bytes() >= 2L << 20;
+    static final boolean DEEP_BLOCKS_ALWAYS = L2_BYTES >= 2L << 20;
     static final int MC = 192;
     /** Columns of B per packed block: whole panels. */
     static final int NC = 2048 / NR * NR;
@@ -92,7 +94,7 @@ final class Gemm {
     /** Where the packed B panels start in their buffer: on a cache line where the VM aligns arrays (see {@link Alignment}). */
     static final int B_BASE = Alignment.FIRST;
     /** Columns of a stationary-order B block: the block (A_ROW deep) fills half of L2. */
-    static final int NC_S = Math.max(NS, (int) (l2Bytes() / 2 / (A_ROW * Float.BYTES)) / NS * NS);
+    static final int NC_S = Math.max(NS, (int) (L2_BYTES / 2 / (A_ROW * Float.BYTES)) / NS * NS);
     /**
      * From this many columns of C (and a C beyond L2, K deeper than KC, B not transposed) the
      * stationary order is used; otherwise {@link #block}'s. With K ≤ KC block's B panel nearly fits L1
@@ -110,7 +112,7 @@ final class Gemm {
      * This core's L2 in bytes, from Linux's sysfs (the level-2 entry of cpu0's cache list); 1 MiB,
      * the smallest these machines have, where it cannot be read.
      */
-    static long l2Bytes() {
+    private static long l2Bytes() {
         try {
             for (int i = 0; i < 8; i++) {
                 java.nio.file.Path dir = java.nio.file.Path.of("/sys/devices/system/cpu/cpu0/cache/index" + i);
